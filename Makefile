@@ -1,0 +1,56 @@
+# The front door for people. It only drives CMake; the build lives in
+# CMakeLists.txt.
+#
+#   make demo    install what is missing, build, run the main job
+#   make check   install what is missing, build with -Werror and ASan+UBSan,
+#                run every test suite, check formatting, smoke-fuzz the parsers
+#   make bench   run the benchmarks in bench/
+#   make format  reformat the C sources with clang-format
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CHECK_DIR = build/check
+FUZZ_DIR = build/fuzz
+RELEASE_DIR = build/release
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests bench -name '*.[ch]')
+
+.PHONY: all deps demo check check-build check-test check-format fuzz bench format clean
+
+all: deps
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+deps:
+	scripts/install-deps
+
+demo: all
+	CHISO=$(RELEASE_DIR)/chiso scripts/demo
+
+check: deps check-format check-build check-test fuzz
+
+check-build:
+	cmake -S . -B $(CHECK_DIR) -DCMAKE_BUILD_TYPE=Debug -DCHISO_WERROR=ON -DCHISO_SANITIZE=ON
+	cmake --build $(CHECK_DIR) -j $(JOBS)
+
+check-test: check-build
+	cd $(CHECK_DIR) && ctest --output-on-failure -j $(JOBS)
+
+check-format:
+	clang-format --dry-run --Werror $(C_SOURCES)
+
+fuzz:
+	@if command -v clang >/dev/null 2>&1; then \
+		CC=clang cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DCHISO_FUZZ=ON -DBUILD_TESTING=OFF && \
+		cmake --build $(FUZZ_DIR) -j $(JOBS) && \
+		cd $(FUZZ_DIR) && ctest --output-on-failure -R '^fuzz/'; \
+	else \
+		echo "fuzz: clang not found, fuzz targets skipped"; \
+	fi
+
+bench: all
+	bench/run
+
+format:
+	clang-format -i $(C_SOURCES)
+
+clean:
+	rm -rf build
