@@ -66,8 +66,11 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 	struct cs_arena_block *b = a->head;
 	size_t rounded, total;
 
-	if (__builtin_add_overflow(size, ARENA_ALIGN - 1, &rounded))
+	/* No object may span more than PTRDIFF_MAX bytes; refusing here keeps
+	 * absurd sizes away from the allocator. */
+	if (size > (size_t)PTRDIFF_MAX - ARENA_ALIGN)
 		return NULL;
+	rounded = size + ARENA_ALIGN - 1;
 	rounded &= ~(size_t)(ARENA_ALIGN - 1);
 	if (rounded == 0)
 		rounded = ARENA_ALIGN;

@@ -30,8 +30,11 @@ void cs_arena_set_max(struct cs_arena *a, size_t max);
 void cs_arena_release(struct cs_arena *a);
 
 /*
- * size bytes aligned for any object, owned by the arena. NULL when out of
- * memory or past the cap. Large requests get a block of their own.
+ * size bytes aligned for any object (alignof(max_align_t)), owned by the
+ * arena. NULL when out of memory, past the cap or when size is near
+ * PTRDIFF_MAX; the arena is unchanged then. A large request (over a quarter
+ * of block_size) that does not fit the current block gets a block of its own,
+ * so the free space left in the current block is not wasted.
  */
 void *cs_arena_alloc(struct cs_arena *a, size_t size);
 

@@ -1,4 +1,5 @@
 /* The capped growable buffer. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,7 +48,8 @@ enum cs_err cs_buf_grow(struct cs_buf *b, size_t extra, struct cs_error *err)
 		if (__builtin_mul_overflow(cap, 2, &cap))
 			return cs_fail(err, CS_ETOOBIG, "text too long");
 	}
-	if (cap > b->max + 1)
+	/* max + 1 would wrap to 0 for an uncapped (SIZE_MAX) buffer: no clamp then. */
+	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
 	p = cs_realloc(b->cap ? b->data : NULL, cap);
 	if (!p)

@@ -32,6 +32,16 @@ static bool digits(const char *p, size_t n, int *out)
 	return true;
 }
 
+/* Writes v as exactly n decimal digits. snprintf would do, but GCC cannot see
+ * that a valid date fits and warns about truncation at -O2. */
+static void put_digits(char *p, int v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 enum cs_err cs_date_parse(struct cs_str s, char iso[CS_DATE_LEN], struct cs_error *err)
 {
 	int y, m, d;
@@ -43,14 +53,25 @@ enum cs_err cs_date_parse(struct cs_str s, char iso[CS_DATE_LEN], struct cs_erro
 		   digits(s.ptr + 3, 2, &m) && digits(s.ptr + 6, 4, &y)) {
 		/* Vietnamese form */
 	} else {
+		/* Quote at most 40 bytes, cut on a UTF-8 character boundary so
+		 * the message stays valid UTF-8 for JSON output. */
+		size_t n = s.len > 40 ? 40 : s.len;
+
+		while (n > 0 && n < s.len && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
+			n--;
 		return cs_fail(err, CS_EPARSE,
-			       "'%.*s' is not a date; expected YYYY-MM-DD or DD/MM/YYYY",
-			       (int)(s.len > 40 ? 40 : s.len), s.ptr);
+			       "'%.*s' is not a date; expected YYYY-MM-DD or DD/MM/YYYY", (int)n,
+			       s.ptr ? s.ptr : "");
 	}
 	if (!cs_date_valid(y, m, d))
 		return cs_fail(err, CS_EPARSE, "'%.*s' is not a day of the calendar", (int)s.len,
 			       s.ptr);
-	snprintf(iso, CS_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+	put_digits(iso, y, 4);
+	iso[4] = '-';
+	put_digits(iso + 5, m, 2);
+	iso[7] = '-';
+	put_digits(iso + 8, d, 2);
+	iso[10] = '\0';
 	return CS_OK;
 }
 

@@ -101,23 +101,33 @@ enum cs_err cs_str_to_i64(struct cs_str a, int64_t *out, struct cs_error *err)
 	char tmp[NUMBER_TEXT_MAX];
 	char *end;
 	long long v;
-	size_t i = 0;
+	size_t i = 0, first, n;
 
-	if (a.len == 0 || a.len >= sizeof(tmp))
+	if (a.len == 0)
 		return cs_fail(err, CS_EPARSE, "expected a whole number");
 	if (a.ptr[0] == '-' || a.ptr[0] == '+')
 		i = 1;
 	if (i == a.len)
 		return cs_fail(err, CS_EPARSE, "expected a whole number");
-	for (; i < a.len; i++)
-		if (a.ptr[i] < '0' || a.ptr[i] > '9')
+	for (size_t k = i; k < a.len; k++)
+		if (a.ptr[k] < '0' || a.ptr[k] > '9')
 			return cs_fail(err, CS_EPARSE, "expected a whole number");
-	memcpy(tmp, a.ptr, a.len);
-	tmp[a.len] = '\0';
+	/* Leading zeros do not count towards the length: "0000...7" is 7, and
+	 * more significant digits than fit in tmp are out of range, not garbage. */
+	for (first = i; first + 1 < a.len && a.ptr[first] == '0'; first++)
+		;
+	n = a.len - first;
+	if (n + 2 > sizeof(tmp))
+		return cs_fail(err, CS_ETOOBIG, "number out of range");
+	tmp[0] = a.ptr[0] == '-' ? '-' : '+';
+	memcpy(tmp + 1, a.ptr + first, n);
+	tmp[n + 1] = '\0';
 	errno = 0;
 	v = strtoll(tmp, &end, 10);
 	if (errno == ERANGE)
 		return cs_fail(err, CS_ETOOBIG, "number out of range");
+	if (*end != '\0')
+		return cs_fail(err, CS_EPARSE, "expected a whole number");
 	*out = (int64_t)v;
 	return CS_OK;
 }
@@ -174,6 +184,9 @@ enum cs_err cs_str_to_double(struct cs_str a, bool comma_ok, double *out, struct
 	v = strtod(tmp, &end);
 	if (errno == ERANGE || !isfinite(v))
 		return cs_fail(err, CS_ETOOBIG, "number out of range");
+	/* Only a program that set LC_NUMERIC to a ',' locale gets here. */
+	if (*end != '\0')
+		return cs_fail(err, CS_EPARSE, "expected a number");
 	*out = v;
 	return CS_OK;
 }

@@ -57,10 +57,12 @@ char *cs_str_dup(struct cs_str a);
 enum cs_err cs_str_to_i64(struct cs_str a, int64_t *out, struct cs_error *err);
 
 /*
- * Parses a whole slice as a finite decimal number, independent of the locale.
+ * Parses a whole slice as a finite decimal number (optional sign, no spaces).
  * The decimal separator is '.', or ',' as well when comma_ok is set (Vietnamese
- * users type 8,5). No thousands separators, no exponents beyond e.g. 1e3, no
- * NaN or infinity. CS_EPARSE when it is not such a number.
+ * users type 8,5). No thousands separators, no hexadecimal, no NaN or infinity;
+ * a decimal exponent (1e3, 2,5E-2) is accepted. CS_EPARSE when it is not such
+ * a number, CS_ETOOBIG when it overflows or underflows a double. Relies on the
+ * C locale's LC_NUMERIC, which chiso never changes.
  */
 enum cs_err cs_str_to_double(struct cs_str a, bool comma_ok, double *out, struct cs_error *err);
 

@@ -111,8 +111,8 @@ enum cs_err cs_utf8_nfc(const char *p, size_t len, struct cs_buf *out, struct cs
 		goto out;
 	}
 	uerr = U_ZERO_ERROR;
-	/* NFC of Vietnamese text is never longer than the decomposed form;
-	 * allow 3x for the general case and retry once with the exact size. */
+	/* NFC of Vietnamese text is never longer than the decomposed form, and
+	 * UAX #15 bounds the growth of any text under NFC at 3x in UTF-16 units. */
 	cap = (size_t)src_len * 3 + 1;
 	dst = cs_calloc(cap, sizeof(UChar));
 	if (!dst) {
@@ -137,8 +137,9 @@ enum cs_err cs_utf8_nfc(const char *p, size_t len, struct cs_buf *out, struct cs
 		if (rc)
 			goto out;
 		uerr = U_ZERO_ERROR;
-		u_strToUTF8(out->data + out->len, (int32_t)(out->cap - out->len), NULL, dst,
-			    dst_len, &uerr);
+		/* grow made room for need bytes and the NUL we write ourselves;
+		 * ICU's "not terminated" warning is therefore expected. */
+		u_strToUTF8(out->data + out->len, need, NULL, dst, dst_len, &uerr);
 		if (U_FAILURE(uerr)) {
 			rc = cs_fail(err, CS_EUNICODE, "ICU: %s", u_errorName(uerr));
 			goto out;

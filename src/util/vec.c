@@ -1,5 +1,6 @@
 /* The growable array. */
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ void cs_vec_release(struct cs_vec *v)
 
 enum cs_err cs_vec_reserve(struct cs_vec *v, size_t n, struct cs_error *err)
 {
-	size_t cap;
+	size_t cap, bytes;
 	void *p;
 
 	if (n <= v->cap)
@@ -43,7 +44,18 @@ enum cs_err cs_vec_reserve(struct cs_vec *v, size_t n, struct cs_error *err)
 			return cs_fail(err, CS_ETOOBIG, "too many items");
 	if (v->max && cap > v->max)
 		cap = v->max;
-	p = cs_reallocarray(v->data, cap, v->elem_size);
+	/* When doubling overshoots what one object may span (PTRDIFF_MAX, the
+	 * C library's own limit), ask for exactly n; a size that still does not
+	 * fit is too big rather than out of memory. */
+	if (__builtin_mul_overflow(cap, v->elem_size, &bytes) || bytes > (size_t)PTRDIFF_MAX) {
+		cap = n;
+		if (__builtin_mul_overflow(cap, v->elem_size, &bytes) ||
+		    bytes > (size_t)PTRDIFF_MAX)
+			return cs_fail(err, CS_ETOOBIG,
+				       "%zu items of %zu bytes do not fit in memory", n,
+				       v->elem_size);
+	}
+	p = cs_realloc(v->data, bytes);
 	if (!p)
 		return cs_fail(err, CS_ENOMEM, NULL);
 	v->data = p;

@@ -24,7 +24,10 @@ void cs_vec_init(struct cs_vec *v, size_t elem_size, size_t max);
 /* Frees the elements' storage (not what they point to); v may be NULL. */
 void cs_vec_release(struct cs_vec *v);
 
-/* Makes room for n elements in total. CS_ETOOBIG past max, CS_ENOMEM. */
+/*
+ * Makes room for n elements in total. CS_ETOOBIG past max or when n elements
+ * would span more than PTRDIFF_MAX bytes, CS_ENOMEM; on failure v is unchanged.
+ */
 enum cs_err cs_vec_reserve(struct cs_vec *v, size_t n, struct cs_error *err);
 
 /* Appends a copy of *elem; on failure v is unchanged. */
