@@ -10,23 +10,36 @@
 
 struct cs_store_ops;
 
+/*
+ * The part of every handle that the generic layer owns. A backend allocates
+ * its handle zeroed (cs_calloc) and sets ops; store.c fills in the rest.
+ */
 struct cs_store {
 	const struct cs_store_ops *ops;
 	int schema_version;
+	char actor[CS_STORE_ACTOR_MAX]; /* who writes, for the audit log; "" means "cli" */
+	struct cs_stmt *audit_insert;	/* prepared on first use by audit.c, finalised on close */
 };
 
 struct cs_stmt {
 	const struct cs_store_ops *ops;
 };
 
+/*
+ * A backend. The generic layer picks one by the target's URL scheme (the
+ * table in store.c) and calls these; none of them is called with NULL
+ * handles. Errors are reported through err like everywhere else: a unique
+ * violation is CS_EEXIST, a foreign-key violation CS_ECONFLICT, anything else
+ * the database refuses CS_ESTORE with the database's own message.
+ */
 struct cs_store_ops {
 	const char *name;
-	/* The URL scheme that selects this backend ("postgres://"), or NULL for
-	 * the default backend that takes file paths. */
-	const char *scheme;
 	/* Replaces @ID@ in migrations: an auto-numbered integer primary key. */
 	const char *id_column;
 
+	/* Opens target (a path or URL) honouring CS_STORE_CREATE and
+	 * CS_STORE_READONLY. A missing database without CS_STORE_CREATE is
+	 * CS_ENOTFOUND. Migrations are not the backend's business. */
 	enum cs_err (*open)(const char *target, int flags, struct cs_store **out,
 			    struct cs_error *err);
 	void (*close)(struct cs_store *s);
@@ -35,6 +48,8 @@ struct cs_store_ops {
 	enum cs_err (*commit)(struct cs_store *s, struct cs_error *err);
 	void (*rollback)(struct cs_store *s);
 
+	/* SQL arrives with `?` placeholders; a backend whose database wants
+	 * another style ($1, $2, ... for PostgreSQL) translates here. */
 	enum cs_err (*prepare)(struct cs_store *s, const char *sql, struct cs_stmt **out,
 			       struct cs_error *err);
 	void (*finalize)(struct cs_stmt *st);

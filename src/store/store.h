@@ -28,11 +28,14 @@ enum cs_store_flags {
 
 /*
  * Opens the database named by target: a file path for SQLite, or a
- * postgres:// URL. Without CS_STORE_CREATE a missing database is CS_ENOTFOUND.
- * Brings an older schema up to date by running the missing migrations, each
- * in its own transaction; a schema newer than this program knows is
- * CS_ESCHEMA and the database is left untouched. *out is owned by the caller
- * and closed with cs_store_close.
+ * postgres:// URL (CS_EINVAL while no PostgreSQL backend is built in). Without
+ * CS_STORE_CREATE a missing database is CS_ENOTFOUND. Brings an older schema
+ * up to date by running the missing migrations, each in its own transaction;
+ * a schema newer than this program knows is CS_ESCHEMA and the database is
+ * left untouched. With CS_STORE_READONLY nothing is written: a schema that is
+ * not exactly the latest is CS_ESCHEMA. A failing migration returns its error
+ * (prefixed with the migration's name) with the earlier ones kept. *out is
+ * owned by the caller and closed with cs_store_close; it is NULL on failure.
  */
 enum cs_err cs_store_open(const char *target, int flags, struct cs_store **out,
 			  struct cs_error *err);
@@ -47,12 +50,37 @@ int cs_store_schema_latest(void);
 /* The backend's name ("sqlite"). */
 const char *cs_store_backend(const struct cs_store *s);
 
+/* Longest actor name kept, including the terminating NUL. */
+#define CS_STORE_ACTOR_MAX 64
+
+/*
+ * Names who makes the changes written through s (a login, "cli"), recorded in
+ * the audit log. The name is copied; NULL restores the default "cli". CS_EINVAL
+ * when it is empty or longer than CS_STORE_ACTOR_MAX - 1 bytes.
+ */
+enum cs_err cs_store_set_actor(struct cs_store *s, const char *actor, struct cs_error *err);
+
+/* The actor set with cs_store_set_actor, or "cli"; owned by s. */
+const char *cs_store_actor(const struct cs_store *s);
+
+/* Room for an ISO 8601 UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
+#define CS_STORE_TIME_LEN 21
+
+/*
+ * Writes the current UTC time as "YYYY-MM-DDTHH:MM:SSZ", the form of every
+ * timestamp stored (audit rows, applied migrations). The clock lives here, in
+ * the storage layer, never in core/.
+ */
+void cs_store_now(char out[CS_STORE_TIME_LEN]);
+
 /* Runs SQL without parameters or results (one or more statements). */
 enum cs_err cs_store_exec(struct cs_store *s, const char *sql, struct cs_error *err);
 
 /*
  * Transactions. cs_store_begin takes the write lock at once, so that an
  * import fails early rather than half-way. Nested calls are not supported.
+ * A commit that fails (a deferred constraint, a full disk) rolls back before
+ * returning. cs_store_rollback outside a transaction does nothing.
  */
 enum cs_err cs_store_begin(struct cs_store *s, struct cs_error *err);
 enum cs_err cs_store_commit(struct cs_store *s, struct cs_error *err);
@@ -91,7 +119,11 @@ int64_t cs_stmt_i64(struct cs_stmt *st, int col);
 double cs_stmt_double(struct cs_stmt *st, int col);
 const char *cs_stmt_text(struct cs_stmt *st, int col, size_t *len); /* NULL for SQL NULL */
 
-/* Runs a statement that returns no rows (insert, update, delete) to its end. */
+/*
+ * Runs a statement that returns no rows (insert, update, delete) to its end,
+ * skipping any rows it does return, and resets it (bindings kept) so that it
+ * can be bound and run again. The reset happens on failure too.
+ */
 enum cs_err cs_stmt_run(struct cs_stmt *st, struct cs_error *err);
 
 #endif

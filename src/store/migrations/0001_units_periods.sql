@@ -1,11 +1,13 @@
 -- Schema version 1: units (METHODOLOGY M1), periods, the audit log.
--- Portable SQL: @ID@ is the backend's auto-numbered primary key column.
+-- Portable SQL: @ID@ is the backend's auto-numbered primary key column, and
+-- columns that refer to one are bigint (SQLite reads it as integer). Dates are
+-- ISO 8601 text, timestamps "YYYY-MM-DDTHH:MM:SSZ" in UTC.
 
 create table unit (
     id @ID@,
     code text not null unique,
     name text not null,
-    parent_id integer references unit(id),
+    parent_id bigint references unit(id),
     level text not null check (level in
         ('ministry', 'province', 'department', 'district', 'commune', 'other')),
     flags text not null default '',
@@ -16,8 +18,8 @@ create index unit_parent on unit(parent_id);
 
 -- A unit may name several successors (provinces merged in 2025).
 create table unit_successor (
-    unit_id integer not null references unit(id),
-    successor_id integer not null references unit(id),
+    unit_id bigint not null references unit(id),
+    successor_id bigint not null references unit(id),
     primary key (unit_id, successor_id)
 );
 
