@@ -25,7 +25,7 @@ deps:
 demo: all
 	CHISO=$(RELEASE_DIR)/chiso scripts/demo
 
-check: deps check-format check-build check-test fuzz
+check: deps check-format check-build fuzz check-test
 
 check-build:
 	cmake -S . -B $(CHECK_DIR) -DCMAKE_BUILD_TYPE=Debug -DCHISO_WERROR=ON -DCHISO_SANITIZE=ON
