@@ -12,10 +12,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store/audit.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -162,9 +165,11 @@ static void test_open_creates_and_migrates(void **state)
 	s = open_new(path, sizeof(path));
 	assert_true(file_exists(path));
 	assert_string_equal(cs_store_backend(s), "sqlite");
-	assert_int_equal(cs_store_schema_latest(), 1);
+	assert_int_equal(cs_store_schema_latest(), (int)cs_migration_count);
+	assert_true(cs_migration_count >= 1);
 	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
-	assert_int_equal(q_i64(s, "select count(*) from schema_version"), 1);
+	assert_int_equal(q_i64(s, "select count(*) from schema_version"),
+			 (int64_t)cs_migration_count);
 	q_text(s, "select name from schema_version where version = 1", text, sizeof(text));
 	assert_string_equal(text, "0001_units_periods");
 	q_text(s, "select applied_at from schema_version where version = 1", text, sizeof(text));
@@ -195,8 +200,9 @@ static void test_reopen_keeps_schema(void **state)
 	s = NULL;
 	/* Without CS_STORE_CREATE an existing file opens. */
 	assert_int_equal(cs_store_open(path, 0, &s, &err), CS_OK);
-	assert_int_equal(cs_store_schema_version(s), 1);
-	assert_int_equal(q_i64(s, "select count(*) from schema_version"), 1);
+	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
+	assert_int_equal(q_i64(s, "select count(*) from schema_version"),
+			 (int64_t)cs_migration_count);
 	assert_int_equal(q_i64(s, "select count(*) from period"), 1);
 	cs_store_close(s);
 	s = NULL;
@@ -212,6 +218,7 @@ static void test_newer_schema_is_refused(void **state)
 	struct cs_error err = {0};
 	char *before, *after;
 	size_t before_len, after_len;
+	char text[256];
 
 	(void)state;
 	s = open_new(path, sizeof(path));
@@ -227,8 +234,10 @@ static void test_newer_schema_is_refused(void **state)
 	assert_int_equal(cs_store_open(path, 0, &s, &err), CS_ESCHEMA);
 	assert_null(s);
 	assert_int_equal(err.code, CS_ESCHEMA);
-	assert_string_equal(err.msg, "database schema version 7 is newer than this chiso knows "
-				     "(1); upgrade chiso");
+	snprintf(text, sizeof(text),
+		 "database schema version 7 is newer than this chiso knows (%d); upgrade chiso",
+		 cs_store_schema_latest());
+	assert_string_equal(err.msg, text);
 	assert_int_equal(cs_store_open(path, CS_STORE_CREATE, &s, &err), CS_ESCHEMA);
 	assert_int_equal(cs_store_open(path, CS_STORE_READONLY, &s, &err), CS_ESCHEMA);
 	assert_non_null(strstr(err.msg, "newer than this chiso"));
@@ -493,9 +502,58 @@ static void test_transactions(void **state)
 	cs_store_close(s);
 }
 
+/*
+ * A database made by an older chiso (schema version 1 only) is brought up to
+ * date when opened for writing, and its data is kept.
+ */
+static void test_older_schema_is_migrated(void **state)
+{
+	char path[8192];
+	struct cs_store *s = NULL;
+	struct cs_error err = {0};
+	struct cs_buf sql;
+	const char *p, *at;
+	sqlite3 *db = NULL;
+
+	(void)state;
+	assert_true(cs_migration_count >= 2);
+	new_path(path, sizeof(path));
+	cs_buf_init(&sql, 1u << 20);
+	for (p = cs_migrations[0].sql; (at = strstr(p, "@ID@")) != NULL; p = at + 4) {
+		assert_int_equal(cs_buf_add(&sql, p, (size_t)(at - p), NULL), CS_OK);
+		assert_int_equal(cs_buf_addstr(&sql, "integer primary key", NULL), CS_OK);
+	}
+	assert_int_equal(cs_buf_addstr(&sql, p, NULL), CS_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "create table schema_version (version integer primary key, "
+				      "name text not null, applied_at text not null);"
+				      "insert into schema_version values "
+				      "(1, '0001_units_periods', '2020-01-01T00:00:00Z');",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql.data, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "insert into period (code, starts, ends) values "
+				      "('2019', '2019-01-01', '2019-12-31')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	cs_buf_release(&sql);
+
+	assert_int_equal(cs_store_open(path, 0, &s, &err), CS_OK);
+	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
+	assert_int_equal(q_i64(s, "select count(*) from schema_version"),
+			 (int64_t)cs_migration_count);
+	assert_int_equal(q_i64(s, "select count(*) from period where code = '2019'"), 1);
+	cs_store_close(s);
+	remove_db(path);
+}
+
 static void test_readonly(void **state)
 {
 	char path[8192];
+	char text[256];
 	struct cs_store *s;
 	struct cs_error err = {0};
 	FILE *f;
@@ -520,8 +578,11 @@ static void test_readonly(void **state)
 	cs_store_close(s);
 	s = NULL;
 	assert_int_equal(cs_store_open(path, CS_STORE_READONLY, &s, &err), CS_ESCHEMA);
-	assert_string_equal(err.msg, "database schema version 0 is older than this chiso (1); run "
-				     "'chiso init' or any command that writes to upgrade it");
+	snprintf(text, sizeof(text),
+		 "database schema version 0 is older than this chiso (%d); run 'chiso init' or any "
+		 "command that writes to upgrade it",
+		 cs_store_schema_latest());
+	assert_string_equal(err.msg, text);
 
 	/* A migration that fails names itself and leaves the version alone. */
 	assert_int_equal(cs_store_open(path, 0, &s, &err), CS_ESTORE);
@@ -538,7 +599,7 @@ static void test_readonly(void **state)
 					"run 'chiso init' first"));
 	/* A writer initialises it. */
 	assert_int_equal(cs_store_open(path, 0, &s, &err), CS_OK);
-	assert_int_equal(cs_store_schema_version(s), 1);
+	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
 	cs_store_close(s);
 }
 
@@ -618,7 +679,7 @@ static void test_memory_database(void **state)
 
 	(void)state;
 	assert_int_equal(cs_store_open(":memory:", 0, &s, &err), CS_OK);
-	assert_int_equal(cs_store_schema_version(s), 1);
+	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
 	assert_int_equal(q_i64(s, "select count(*) from period"), 0);
 	cs_store_close(s);
 	assert_false(file_exists(":memory:"));
@@ -658,7 +719,7 @@ static void test_open_out_of_memory(void **state)
 	}
 	assert_int_equal(rc, CS_OK);
 	assert_true(n > 2);
-	assert_int_equal(cs_store_schema_version(s), 1);
+	assert_int_equal(cs_store_schema_version(s), cs_store_schema_latest());
 	cs_store_close(s);
 	s = NULL;
 
@@ -685,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_open_creates_and_migrates),
 		cmocka_unit_test(test_reopen_keeps_schema),
 		cmocka_unit_test(test_newer_schema_is_refused),
+		cmocka_unit_test(test_older_schema_is_migrated),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_postgres_is_not_built_in),
 		cmocka_unit_test(test_pragmas),
