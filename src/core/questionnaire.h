@@ -24,6 +24,13 @@
 #define CS_Q_ELEMENTS_MAX 64
 #define CS_Q_CHOICES_MAX 64 /* choices of one item; multi-select answers are a 64-bit set */
 
+/*
+ * Longest code (questionnaire, element, item) and choice value validation
+ * accepts, in bytes. Codes are column names of response files and command
+ * arguments, so they are short: letters, digits, '_', '-' and '.'.
+ */
+#define CS_Q_CODE_MAX 64
+
 /* How an item is answered (M3.2). */
 enum cs_q_type {
 	CS_Q_LIKERT5, /* 1 Rất không hài lòng ... 5 Rất hài lòng */
@@ -67,7 +74,19 @@ enum cs_q_field {
 const char *cs_q_field_name(enum cs_q_field f);
 bool cs_q_field_parse(struct cs_str s, enum cs_q_field *out);
 
-/* A choice of a single or multi item (and the labels of a scale). */
+/*
+ * The *_name functions return NULL for a value out of range (and for
+ * CS_Q_FIELD_NONE); the *_parse functions compare ASCII case-insensitively
+ * and return false for an unknown name. Field names: "kind", "sex",
+ * "age_band", "service".
+ */
+
+/*
+ * A choice of a single or multi item, and the labels of a scale: a likert5
+ * item may carry exactly 5 choices, the first for level 1 (Rất không hài
+ * lòng) to the last for level 5, and a yesno item exactly 2, yes then no;
+ * their values are then accepted as answers besides the numbers.
+ */
 struct cs_q_choice {
 	const char *value; /* as stored in responses: "1", "a", "citizen" */
 	const char *label_vi;
@@ -131,6 +150,14 @@ enum cs_q_overall_agg {
 	CS_Q_OVERALL_GENERAL,	       /* share satisfied on the general-satisfaction item */
 };
 
+/* "mean_of_items", "pooled"; NULL out of range. Parsing is ASCII case-insensitive. */
+const char *cs_q_element_agg_name(enum cs_q_element_agg a);
+bool cs_q_element_agg_parse(struct cs_str s, enum cs_q_element_agg *out);
+
+/* "mean_of_elements", "pooled", "general"; NULL out of range. */
+const char *cs_q_overall_agg_name(enum cs_q_overall_agg a);
+bool cs_q_overall_agg_parse(struct cs_str s, enum cs_q_overall_agg *out);
+
 /* The options a methodology file fixes, with their defaults. */
 struct cs_q_options {
 	uint8_t satisfied_levels; /* bit k set: level k (1-5) counts as satisfied; default 4 and 5 */
@@ -152,20 +179,38 @@ struct cs_q_info {
 	const char *title;    /* "Phiếu khảo sát SIPAS 2017-2020" */
 	const char *decision; /* "QĐ 2640/QĐ-BNV" */
 	const char *version;  /* "2017" */
+	bool reconstructed;   /* wording reconstructed, to be checked against the official text */
+	const char *note;     /* free text: sources, what is reconstructed; "" when none */
 };
 
 struct cs_questionnaire;
 
-/* A new empty questionnaire with default options; free with cs_questionnaire_free. */
+/*
+ * A new empty questionnaire with a copy of info (NULL strings become "") and
+ * default options; the caller frees it with cs_questionnaire_free. NULL with
+ * CS_ENOMEM in err.
+ */
 struct cs_questionnaire *cs_questionnaire_new(const struct cs_q_info *info, struct cs_error *err);
 
-/* Frees q; NULL is a no-op. */
+/* Frees q and everything it owns; NULL is a no-op. */
 void cs_questionnaire_free(struct cs_questionnaire *q);
 
+/*
+ * Append an element or an item (strings and choices are copied; NULL title
+ * or label strings become ""). They accept anything that can be stored, so
+ * that validation can name every problem. CS_ETOOBIG past the limits above,
+ * CS_ENOMEM; on failure q is unchanged. Each marks q not validated.
+ */
 enum cs_err cs_questionnaire_add_element(struct cs_questionnaire *q, const struct cs_q_element *e,
 					 struct cs_error *err);
 enum cs_err cs_questionnaire_add_item(struct cs_questionnaire *q, const struct cs_q_item_spec *spec,
 				      struct cs_error *err);
+
+/*
+ * Replaces the options. ci_unweighted is copied into q (NULL means "wilson";
+ * a name longer than 31 bytes is kept cut, for validation to reject). Marks
+ * q not validated.
+ */
 void cs_questionnaire_set_options(struct cs_questionnaire *q, const struct cs_q_options *o);
 
 /*
@@ -175,11 +220,40 @@ void cs_questionnaire_set_options(struct cs_questionnaire *q, const struct cs_q_
  * satisfaction and general items are likert5 (or yesno), options in range.
  * Returns the first problem naming the item; cs_questionnaire_validate_all
  * appends every message (char * owned by the vector's caller via cs_free).
+ *
+ * In detail, in this order: the questionnaire's code (non-empty, at most
+ * CS_Q_CODE_MAX bytes of letters, digits, '_', '-', '.'), title and version
+ * (at most CS_Q_CODE_MAX bytes); that it
+ * has items; per element its code (same rule, unique) and Vietnamese title;
+ * per item its code (same rule, unique), type, role and field in range, the
+ * element it names (satisfaction items need one), the type its role needs
+ * (satisfaction and general: likert5 or yesno; expectation: multi or single;
+ * respondent kind, sex and age band: single; service: single or text), a
+ * field on respondent items only and each field on one item, Vietnamese text
+ * on satisfaction, assessment, general and expectation items, its choices
+ * (none on number, text and note; 5 on a likert5 and 2 on a yesno item that
+ * has any; at least one on single and multi; values non-empty, at most
+ * CS_Q_CODE_MAX bytes, without white space or ';', unique), that a note is
+ * not required; at most one general item; every element has a satisfaction
+ * item; then the options (satisfied levels a non-empty subset of 1-5, known
+ * aggregations, a general item when it is the headline, target in [0, 100],
+ * max_cv positive, confidence in (0, 1), ci_unweighted a counts method of
+ * core/ci.h). A questionnaire without elements is valid: it is asked and
+ * stored, but yields no satisfaction index.
+ *
+ * Failure is CS_EINVAL with the first message ("item 'E1.2': unknown element
+ * 'E9'"), or CS_ENOMEM. validate_all collects every message into errors (a vec
+ * of char *, each freed by the caller with cs_free), stopping quietly at the
+ * vec's max. On success q is marked valid and find_item is O(log n).
  */
 enum cs_err cs_questionnaire_validate(struct cs_questionnaire *q, struct cs_error *err);
 enum cs_err cs_questionnaire_validate_all(struct cs_questionnaire *q, struct cs_vec *errors,
 					  struct cs_error *err);
 
+/* True after a successful validation and no change since. */
+bool cs_questionnaire_is_valid(const struct cs_questionnaire *q);
+
+/* Accessors. Pointers stay valid until q changes or is freed. */
 const struct cs_q_info *cs_questionnaire_info(const struct cs_questionnaire *q);
 const struct cs_q_options *cs_questionnaire_options(const struct cs_questionnaire *q);
 size_t cs_questionnaire_item_count(const struct cs_questionnaire *q);
@@ -188,6 +262,16 @@ size_t cs_questionnaire_element_count(const struct cs_questionnaire *q);
 const struct cs_q_element *cs_questionnaire_element(const struct cs_questionnaire *q, size_t i);
 bool cs_questionnaire_find_item(const struct cs_questionnaire *q, const char *code, size_t *index);
 
+/* The element with this code: sets *index (may be NULL) and returns true. */
+bool cs_questionnaire_find_element(const struct cs_questionnaire *q, const char *code,
+				   size_t *index);
+
+/* The general-satisfaction item's index, CS_Q_NONE when there is none. */
+size_t cs_questionnaire_general_item(const struct cs_questionnaire *q);
+
+/* The index of the respondent item holding field, CS_Q_NONE when none. */
+size_t cs_questionnaire_field_item(const struct cs_questionnaire *q, enum cs_q_field field);
+
 /*
  * Parses one answer to item i as written in a response file: likert5 "1".."5",
  * yesno "1"/"0" (also "yes"/"no", "có"/"không"), single a choice value, multi
@@ -195,6 +279,13 @@ bool cs_questionnaire_find_item(const struct cs_questionnaire *q, const char *co
  * anything. "" is no answer (*answered false). Writes the answer as a number
  * (likert level, yes 1 / no 0, choice index, number) or a choice set (bit k for
  * choice k). CS_EPARSE with a message saying what the item accepts.
+ *
+ * Also: leading and trailing white space is ignored; a likert5 or yesno item
+ * with choices accepts their values too (choice k is level k + 1; yes, no);
+ * likert5 takes "4.0" as 4; a multi answer of separators only is no answer,
+ * and value holds the number of choices picked; a note answered with
+ * anything but "" is CS_EPARSE; i out of range is CS_EINVAL. Messages name
+ * the item by code; callers add the file, line and column.
  */
 struct cs_q_answer {
 	bool answered;
