@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "cli/par_period.h"
-#include "cli/sipas_sources.h"
+#include "report/par_period.h"
+#include "report/sipas_sources.h"
 #include "core/par.h"
 #include "core/workflow.h"
 #include "report/fmt.h"
@@ -22,6 +22,7 @@
 #include "report/par_xlsx.h"
 #include "store/framework_store.h"
 #include "store/par_store.h"
+#include "store/public_store.h"
 #include "store/score_store.h"
 #include "store/unit_store.h"
 #include "util/alloc.h"
@@ -675,6 +676,60 @@ out:
 	return rc;
 }
 
+/*
+ * Marks a period public, or no longer public (--off): its results are then
+ * shown, or no longer shown, on the dashboard pages that need no sign-in.
+ */
+static int par_public(struct cli *cli, int argc, char **argv)
+{
+	struct cs_error err = {0};
+	struct cs_store *s = NULL;
+	struct cs_period period;
+	const char *period_code = NULL, *actor = NULL;
+	bool on = true, changed = false;
+	int rc = CLI_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *val = NULL;
+		bool missing = false;
+
+		if (strcmp(argv[i], "--off") == 0)
+			on = false;
+		else if (cli_opt(argc, argv, &i, "--period", &val, &missing))
+			period_code = val;
+		else if (cli_opt(argc, argv, &i, "--actor", &val, &missing))
+			actor = val;
+		else
+			return cli_usage(
+				cli, "par",
+				missing ? L(cli, "%s cần một giá trị", "%s needs a value")
+					: L(cli, "đối số thừa '%s'", "unexpected argument '%s'"),
+				argv[i]);
+	}
+	if (!period_code)
+		return cli_usage(cli, "par", L(cli, "cần --period", "--period is required"));
+	if (cli_open_store(cli, 0, &s, &err) || (actor && cs_store_set_actor(s, actor, &err)) ||
+	    cs_score_store_period(s, period_code, &period, &err) ||
+	    cs_public_period_set(s, &period, on, &changed, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (on)
+		printf(changed ? L(cli, "Kỳ %s đã được công khai trên trang /d/.\n",
+				   "Period %s is now public on the /d/ pages.\n")
+			       : L(cli, "Kỳ %s đã công khai từ trước.\n",
+				   "Period %s was already public.\n"),
+		       period.code);
+	else
+		printf(changed ? L(cli, "Kỳ %s không còn công khai.\n",
+				   "Period %s is no longer public.\n")
+			       : L(cli, "Kỳ %s chưa công khai.\n", "Period %s was not public.\n"),
+		       period.code);
+out:
+	cs_store_close(s);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
@@ -684,6 +739,7 @@ static const struct {
 	{"status", par_status},
 	{"publish", par_publish},
 	{"show-published", par_show_published},
+	{"public", par_public},
 };
 
 int cmd_par(struct cli *cli, int argc, char **argv)
@@ -691,18 +747,18 @@ int cmd_par(struct cli *cli, int argc, char **argv)
 	if (argc < 2)
 		return cli_usage(cli, "par",
 				 L(cli,
-				   "thiếu lệnh con: compute, state, status, publish hoặc "
-				   "show-published",
-				   "missing subcommand: compute, state, status, publish or "
-				   "show-published"));
+				   "thiếu lệnh con: compute, state, status, publish, "
+				   "show-published hoặc public",
+				   "missing subcommand: compute, state, status, publish, "
+				   "show-published or public"));
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(cli, argc - 1, argv + 1);
 	return cli_usage(cli, "par",
 			 L(cli,
-			   "không có lệnh con '%s'; cần compute, state, status, publish hoặc "
-			   "show-published",
-			   "unknown subcommand '%s'; expected compute, state, status, publish or "
-			   "show-published"),
+			   "không có lệnh con '%s'; cần compute, state, status, publish, "
+			   "show-published hoặc public",
+			   "unknown subcommand '%s'; expected compute, state, status, publish, "
+			   "show-published or public"),
 			 argv[1]);
 }

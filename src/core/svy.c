@@ -388,10 +388,16 @@ bool cs_svy_lonely_parse(struct cs_str s, enum cs_svy_lonely *out)
  * (unclustered), stride doubles each. With K variables, a = w y and b = w for
  * a valid answer and 0 otherwise:
  *   clustered:   nany, A[K] = sum a, B[K] = sum b
- *   unclustered: nany, A[K], B[K], N[K] (valid answers), then the K x K cross
- *                sums of a_k a_l, a_k b_l and b_k b_l over respondents, from
- *                which the sum of squared linearised values is recovered once
- *                the means are known.
+ *   unclustered: nany, A[K], B[K], N[K] (valid answers), then the cross sums
+ *                of a_k a_l, a_k b_l and b_k b_l over respondents, from which
+ *                the sum of squared linearised values is recovered once the
+ *                means are known. a_k a_l and b_k b_l are symmetric and kept
+ *                for k <= l only. A "uniform" respondent, whose variables are
+ *                all valid with one and the same weight b0 (the usual case:
+ *                every item answered), adds b0 to every b_l, so its a_k b_l
+ *                and b_k b_l terms are kept as the row sums UA[k] = sum a_k b0
+ *                and UB = sum b0^2 rather than K x K updates; reading
+ *                AB(k, l) and BB(k, l) adds them back.
  * nany counts respondents with at least one valid answer.
  */
 struct cs_svy_est {
@@ -410,9 +416,30 @@ struct cs_svy_est {
 #define E_A(e, k) (1 + (k))
 #define E_B(e, k) (1 + (e)->nvars + (k))
 #define E_N(e, k) (1 + 2 * (e)->nvars + (k))
-#define E_AA(e, k, l) (1 + 3 * (e)->nvars + (k) * (e)->nvars + (l))
-#define E_AB(e, k, l) (E_AA(e, k, l) + (e)->nvars * (e)->nvars)
-#define E_BB(e, k, l) (E_AB(e, k, l) + (e)->nvars * (e)->nvars)
+#define E_UB(e) (1 + 3 * (e)->nvars)
+#define E_UA(e, k) (2 + 3 * (e)->nvars + (k))
+/* Row k of a triangle stored for l >= k; element l of the row is at row + l - k. */
+#define E_TRI_ROW(e, k) ((k) * (e)->nvars - (k) * ((k)-1) / 2)
+#define E_TRI(e) ((e)->nvars * ((e)->nvars + 1) / 2)
+#define E_AA_ROW(e, k) (2 + 4 * (e)->nvars + E_TRI_ROW(e, k))
+#define E_BB_ROW(e, k) (2 + 4 * (e)->nvars + E_TRI(e) + E_TRI_ROW(e, k))
+#define E_AB(e, k, l) (2 + 4 * (e)->nvars + 2 * E_TRI(e) + (k) * (e)->nvars + (l))
+
+/* The cross sums of an unclustered entry v, for any k and l. */
+static double cross_aa(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
+{
+	return k <= l ? v[E_AA_ROW(e, k) + l - k] : v[E_AA_ROW(e, l) + k - l];
+}
+
+static double cross_ab(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
+{
+	return v[E_AB(e, k, l)] + v[E_UA(e, k)];
+}
+
+static double cross_bb(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
+{
+	return (k <= l ? v[E_BB_ROW(e, k) + l - k] : v[E_BB_ROW(e, l) + k - l]) + v[E_UB(e)];
+}
 
 static bool key_eq(const void *ctx, uint32_t idx, const void *key)
 {
@@ -436,7 +463,8 @@ enum cs_err cs_svy_est_new(const struct cs_svy_design *d, size_t nvars, struct c
 	*out = NULL;
 	if (nvars < 1 || nvars > NVARS_MAX)
 		return cs_fail(err, CS_EINVAL, "%zu variables: expected 1 to %d", nvars, NVARS_MAX);
-	stride = d->opts.clustered ? 1 + 2 * nvars : 1 + 3 * nvars + 3 * nvars * nvars;
+	stride = d->opts.clustered ? 1 + 2 * nvars
+				   : 2 + 4 * nvars + nvars * (nvars + 1) + nvars * nvars;
 	e = cs_calloc(1, sizeof(*e));
 	if (!e)
 		return cs_fail(err, CS_ENOMEM, NULL);
@@ -468,7 +496,8 @@ void cs_svy_est_free(struct cs_svy_est *e)
 }
 
 static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
-			     const double *y, const bool *valid, bool *any, struct cs_error *err)
+			     const double *scale, const double *y, const bool *valid, bool *any,
+			     struct cs_error *err)
 {
 	const struct cs_svy_design *d = e->d;
 
@@ -493,21 +522,81 @@ static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, 
 				       "value %g of variable %zu: expected a finite number or a "
 				       "missing answer",
 				       y[k], k + 1);
+		if (scale && (!(scale[k] > 0) || !isfinite(scale[k] * weight)))
+			return cs_fail(
+				err, CS_EINVAL,
+				"scale %g of variable %zu: expected a positive finite number",
+				scale[k], k + 1);
 		*any = true;
 	}
 	return CS_OK;
 }
 
-enum cs_err cs_svy_est_add(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
-			   const double *y, const bool *valid, struct cs_error *err)
+/*
+ * Adds one respondent's terms to entry v. Variable k has the weight
+ * b_k = weight * scale_k when valid and 0 otherwise, and a_k = b_k y_k.
+ * Unclustered entries also take the cross sums; an invalid answer
+ * contributes 0 to every cross sum it enters, so the rows are branch-free
+ * loops over a and b (which the compiler vectorises), giving the same sums
+ * as adding only the valid pairs. A uniform respondent (every variable
+ * valid, one weight) adds its a_k b_l and b_k b_l terms to the row sums
+ * UA and UB instead (see struct cs_svy_est).
+ */
+static void add_terms(struct cs_svy_est *e, double *v, double weight, const double *scale,
+		      const double *y, const bool *valid)
+{
+	size_t K = e->nvars;
+	double av[NVARS_MAX], bv[NVARS_MAX];
+	bool uniform = true;
+
+	for (size_t k = 0; k < K; k++) {
+		bool ok = !valid || valid[k];
+		double b = ok ? (scale ? weight * scale[k] : weight) : 0;
+
+		bv[k] = b;
+		av[k] = ok ? b * y[k] : 0;
+		uniform &= ok && b == bv[0];
+	}
+	for (size_t k = 0; k < K; k++) {
+		double a = av[k], b = bv[k], *aa, *ab, *bb;
+
+		if (valid && !valid[k])
+			continue;
+		v[E_A(e, k)] += a;
+		v[E_B(e, k)] += b;
+		e->n[k] += 1;
+		e->wy2[k] += a * y[k];
+		if (e->d->opts.clustered)
+			continue;
+		v[E_N(e, k)] += 1;
+		aa = &v[E_AA_ROW(e, k)] - k;
+		for (size_t l = k; l < K; l++)
+			aa[l] += a * av[l];
+		if (uniform) {
+			v[E_UA(e, k)] += a * bv[0];
+			continue;
+		}
+		ab = &v[E_AB(e, k, 0)];
+		bb = &v[E_BB_ROW(e, k)] - k;
+		for (size_t l = 0; l < K; l++)
+			ab[l] += a * bv[l];
+		for (size_t l = k; l < K; l++)
+			bb[l] += b * bv[l];
+	}
+	if (uniform && !e->d->opts.clustered)
+		v[E_UB(e)] += bv[0] * bv[0];
+}
+
+enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+				  const double *scale, const double *y, const bool *valid,
+				  struct cs_error *err)
 {
 	uint32_t key = e->d->opts.clustered ? ref.psu : ref.stratum;
 	uint32_t h = hash_u32(key);
 	struct slot *s;
 	double *v;
-	size_t K = e->nvars;
 	bool any = false;
-	enum cs_err rc = check_add(e, ref, weight, y, valid, &any, err);
+	enum cs_err rc = check_add(e, ref, weight, scale, y, valid, &any, err);
 
 	if (rc || !any)
 		return rc;
@@ -532,28 +621,71 @@ enum cs_err cs_svy_est_add(struct cs_svy_est *e, struct cs_svy_ref ref, double w
 	v[E_NANY] += 1;
 	e->nany += 1;
 	e->wany += weight;
-	for (size_t k = 0; k < K; k++) {
-		double a = weight * y[k];
+	add_terms(e, v, weight, scale, y, valid);
+	return CS_OK;
+}
 
-		if (valid && !valid[k])
-			continue;
-		v[E_A(e, k)] += a;
-		v[E_B(e, k)] += weight;
-		e->n[k] += 1;
-		e->wy2[k] += a * y[k];
-		if (e->d->opts.clustered)
-			continue;
-		v[E_N(e, k)] += 1;
-		for (size_t l = 0; l < K; l++) {
-			double al = weight * y[l];
+enum cs_err cs_svy_est_add(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+			   const double *y, const bool *valid, struct cs_error *err)
+{
+	return cs_svy_est_add_scaled(e, ref, weight, NULL, y, valid, err);
+}
 
-			if (valid && !valid[l])
-				continue;
-			v[E_AA(e, k, l)] += a * al;
-			v[E_AB(e, k, l)] += a * weight;
-			v[E_BB(e, k, l)] += weight * weight;
-		}
+enum cs_err cs_svy_est_merge(struct cs_svy_est *dst, const struct cs_svy_est *src,
+			     struct cs_error *err)
+{
+	size_t fresh = 0, cap;
+	enum cs_err rc;
+
+	if (dst->d != src->d || dst->nvars != src->nvars)
+		return cs_fail(err, CS_EINVAL,
+			       "estimators to merge differ in design or variables (%zu and %zu)",
+			       dst->nvars, src->nvars);
+	if (dst == src)
+		return cs_fail(err, CS_EINVAL, "an estimator cannot be merged into itself");
+	/* Room first, so that a failure leaves dst as it was. */
+	for (size_t i = 0; i < src->keys.len; i++) {
+		const uint32_t *key = cs_vec_at(&src->keys, i);
+		struct slot *s = itab_find(&dst->tab, hash_u32(*key), key_eq, &dst->keys, key);
+
+		fresh += !s || !s->idx1;
 	}
+	rc = cs_vec_reserve(&dst->keys, dst->keys.len + fresh, err);
+	if (!rc)
+		rc = cs_vec_reserve(&dst->entries, dst->entries.len + fresh, err);
+	for (cap = dst->tab.cap; !rc && (dst->tab.len + fresh) * 2 > cap; cap = dst->tab.cap) {
+		size_t len = dst->tab.len;
+
+		/* itab_reserve grows for len + 1 entries; pretend to hold more. */
+		dst->tab.len = cap / 2;
+		rc = itab_reserve(&dst->tab, err);
+		dst->tab.len = len;
+	}
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < src->keys.len; i++) {
+		const uint32_t *key = cs_vec_at(&src->keys, i);
+		const double *sv = cs_vec_at(&src->entries, i);
+		uint32_t h = hash_u32(*key);
+		struct slot *s = itab_find(&dst->tab, h, key_eq, &dst->keys, key);
+		double *dv;
+
+		if (!s->idx1) {
+			cs_vec_push(&dst->keys, key, NULL);
+			cs_vec_push_zero(&dst->entries, NULL);
+			*s = (struct slot){(uint32_t)dst->keys.len, h};
+			dst->tab.len++;
+		}
+		dv = cs_vec_at(&dst->entries, s->idx1 - 1);
+		for (size_t j = 0; j < dst->stride; j++)
+			dv[j] += sv[j];
+	}
+	for (size_t k = 0; k < dst->nvars; k++) {
+		dst->n[k] += src->n[k];
+		dst->wy2[k] += src->wy2[k];
+	}
+	dst->nany += src->nany;
+	dst->wany += src->wany;
 	return CS_OK;
 }
 
@@ -620,8 +752,9 @@ static enum cs_err variance(const struct cs_svy_est *e, const size_t *sup, const
 				size_t k = sup[j], l = sup[m];
 
 				z2 += c[j] * c[m] *
-				      (v[E_AA(e, k, l)] - P[l] * v[E_AB(e, k, l)] -
-				       P[k] * v[E_AB(e, l, k)] + P[k] * P[l] * v[E_BB(e, k, l)]) /
+				      (cross_aa(e, v, k, l) - P[l] * cross_ab(e, v, k, l) -
+				       P[k] * cross_ab(e, v, l, k) +
+				       P[k] * P[l] * cross_bb(e, v, k, l)) /
 				      (W[k] * W[l]);
 			}
 		}

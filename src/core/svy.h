@@ -135,6 +135,32 @@ void cs_svy_est_free(struct cs_svy_est *e);
 enum cs_err cs_svy_est_add(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
 			   const double *y, const bool *valid, struct cs_error *err);
 
+/*
+ * As cs_svy_est_add, with variable k weighted by weight * scale[k] (scale
+ * NULL: all 1). A mean then becomes the ratio sum(w s y) / sum(w s) with its
+ * linearised variance, as R's svyratio(~I(s * y), ~s) computes it: the pooled
+ * index 100 * sum satisfied / sum valid over several items (M3.3) is the
+ * variable y = satisfied / valid with scale = valid answers, and a linear
+ * combination of such variables has its variance from the same sums.
+ * weight alone counts in wsum of combinations. CS_EINVAL as
+ * cs_svy_est_add, and for a valid variable whose scale is not positive and
+ * finite.
+ */
+enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+				  const double *scale, const double *y, const bool *valid,
+				  struct cs_error *err);
+
+/*
+ * Adds everything src has accumulated to dst, so that dst then estimates the
+ * union of both domains, as if each of src's respondents had also been
+ * added to dst (M3.4: a parent unit's domain pools its children's
+ * respondents). The domains must not share a respondent. src is unchanged.
+ * CS_EINVAL when the two differ in design or number of variables or are the
+ * same estimator; CS_ENOMEM, with dst unchanged.
+ */
+enum cs_err cs_svy_est_merge(struct cs_svy_est *dst, const struct cs_svy_est *src,
+			     struct cs_error *err);
+
 /* Flags of a result. */
 enum {
 	CS_SVY_EMPTY = 1u << 0,	 /* no valid answer: mean, se and the rest are NaN */

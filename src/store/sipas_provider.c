@@ -1,0 +1,547 @@
+/*
+ * Satisfaction results from stored responses: the source of an estimation
+ * (wave, questionnaire, units), the streaming estimation of a wave, and the
+ * PAR provider of survey leaves.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/questionnaire_store.h"
+#include "store/sipas_provider.h"
+#include "store/sipas_wave.h"
+#include "store/unit_store.h"
+#include "util/alloc.h"
+#include "util/vec.h"
+
+#include "util/banned.h"
+
+/* Unit ids to indices: sorted pairs, searched by bisection. */
+struct id_pair {
+	int64_t id;
+	size_t index;
+};
+
+struct cs_sipas_idmap {
+	struct id_pair *pairs;
+	size_t n;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct id_pair *)a)->id, y = ((const struct id_pair *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool id_index(const struct cs_sipas_idmap *m, int64_t id, size_t *out)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->pairs[mid].id == id) {
+			*out = m->pairs[mid].index;
+			return true;
+		}
+		if (m->pairs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+struct code_pair {
+	const char *code;
+	size_t index;
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const struct code_pair *)a)->code, ((const struct code_pair *)b)->code);
+}
+
+void cs_sipas_source_release(struct cs_sipas_source *src)
+{
+	if (!src)
+		return;
+	cs_questionnaire_free(src->q);
+	cs_unit_set_release(&src->units);
+	cs_free(src->su);
+	if (src->ids)
+		cs_free(src->ids->pairs);
+	cs_free(src->ids);
+	memset(src, 0, sizeof(*src));
+	cs_unit_set_init(&src->units);
+}
+
+bool cs_sipas_source_unit(const struct cs_sipas_source *src, const char *code, size_t *index)
+{
+	for (size_t i = 0; i < src->nunits; i++) {
+		if (strcmp(src->su[i].code, code) == 0) {
+			*index = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The units as core/sipas.h takes them: parents by index. */
+static enum cs_err build_units(struct cs_sipas_source *src, struct cs_error *err)
+{
+	size_t n = src->units.units.len;
+	struct code_pair *byc = cs_calloc(n + 1, sizeof(*byc));
+	enum cs_err rc = CS_OK;
+
+	src->su = cs_calloc(n + 1, sizeof(*src->su));
+	src->ids = cs_calloc(1, sizeof(*src->ids));
+	if (src->ids)
+		src->ids->pairs = cs_calloc(n + 1, sizeof(struct id_pair));
+	if (!byc || !src->su || !src->ids || !src->ids->pairs) {
+		cs_free(byc);
+		return cs_fail(err, CS_ENOMEM, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct cs_unit *u = cs_unit_set_at(&src->units, i);
+
+		byc[i] = (struct code_pair){u->code, i};
+		src->ids->pairs[i] = (struct id_pair){u->id, i};
+	}
+	qsort(byc, n, sizeof(*byc), cmp_code);
+	qsort(src->ids->pairs, n, sizeof(struct id_pair), cmp_id);
+	src->ids->n = n;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct cs_unit *u = cs_unit_set_at(&src->units, i);
+		struct code_pair key = {u->parent, 0}, *hit = NULL;
+
+		src->su[i] = (struct cs_sipas_unit){u->code, u->name, CS_SIPAS_NONE, u->level};
+		if (!u->parent)
+			continue;
+		hit = bsearch(&key, byc, n, sizeof(*byc), cmp_code);
+		if (!hit)
+			rc = cs_fail(err, CS_EINTERNAL, "unit '%s': parent '%s' is not stored",
+				     u->code, u->parent);
+		else
+			src->su[i].parent = hit->index;
+	}
+	src->nunits = n;
+	cs_free(byc);
+	return rc;
+}
+
+enum cs_err cs_sipas_source_load(struct cs_store *s, const char *wave, struct cs_sipas_source *src,
+				 struct cs_error *err)
+{
+	enum cs_err rc;
+
+	cs_unit_set_init(&src->units);
+	rc = cs_wave_store_find(s, wave, &src->wave, err);
+	if (!rc)
+		rc = cs_questionnaire_store_load(s, src->wave.questionnaire,
+						 src->wave.questionnaire_version, &src->q, NULL,
+						 err);
+	if (!rc)
+		rc = cs_unit_store_load(s, &src->units, err);
+	if (!rc)
+		rc = build_units(src, err);
+	return rc;
+}
+
+/* ---- Estimation from the stored responses ---- */
+
+/*
+ * Rows are fed to the estimation in chunks sorted by unit: a unit's
+ * accumulators (several kilobytes of cross sums per stratum) then stay in
+ * the processor's cache for a run of rows, instead of being fetched from
+ * memory for every row of a file that mixes units. The sums are the same up
+ * to the order of floating-point additions; chunks have a fixed size, so a
+ * rerun gives the same bits.
+ *
+ * Reading and estimating run on two threads when a second one can be
+ * started: this one reads the database into one chunk while an estimation
+ * thread works through the other. The estimation object is touched only by
+ * that thread, the database handle only by this one; the chunks change
+ * hands under a mutex. Without the thread, chunks are estimated in turn.
+ */
+#define CHUNK_ROWS 32768
+#define CHUNK_BYTES ((size_t)64 << 20)
+
+enum {
+	F_STRATUM,
+	F_PSU,
+	F_SERVICE,
+	F_KIND,
+	F_CHANNEL,
+	F_ANSWERS,
+	F_EXTRA,
+	F_COUNT
+};
+
+struct chunk_row {
+	size_t unit;
+	double weight, fpc;
+	uint32_t off[F_COUNT], len[F_COUNT]; /* the fields in the chunk's text */
+};
+
+struct chunk {
+	struct chunk_row *rows;
+	size_t nrows;
+	struct cs_buf text;
+};
+
+struct scan_ctx {
+	const struct cs_sipas_source *src;
+	const struct cs_questionnaire *q;
+	struct cs_sipas *est;
+	struct chunk ch[2];
+	int fill; /* the chunk the reader fills */
+
+	/* the estimation side */
+	struct cs_resp_layout layout;
+	struct cs_q_answer *answers;
+	size_t *order;	/* CHUNK_ROWS: the rows sorted by unit */
+	size_t *counts; /* nunits + 1: the counting sort's buckets */
+
+	/* the hand-over */
+	bool threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool pending; /* ch[1 - fill] waits for or is in the estimation thread */
+	bool stop;
+	enum cs_err fatal; /* the estimation thread's error */
+	struct cs_error fatal_err;
+};
+
+/* Feeds a chunk's rows to the estimation, sorted by unit (a stable counting sort). */
+static enum cs_err estimate_chunk(struct scan_ctx *c, struct chunk *ch, struct cs_error *err)
+{
+	size_t nu = c->src->nunits;
+	enum cs_err rc = CS_OK;
+
+	memset(c->counts, 0, (nu + 1) * sizeof(size_t));
+	for (size_t i = 0; i < ch->nrows; i++)
+		c->counts[ch->rows[i].unit + 1]++;
+	for (size_t u = 1; u <= nu; u++)
+		c->counts[u] += c->counts[u - 1];
+	for (size_t i = 0; i < ch->nrows; i++)
+		c->order[c->counts[ch->rows[i].unit]++] = i;
+	for (size_t j = 0; j < ch->nrows && !rc; j++) {
+		const struct chunk_row *cr = &ch->rows[c->order[j]];
+		struct cs_sipas_resp r = {.unit = cr->unit, .weight = cr->weight, .fpc = cr->fpc};
+		struct cs_str f[F_COUNT];
+
+		for (int k = 0; k < F_COUNT; k++)
+			f[k] = cs_str_make(ch->text.data + cr->off[k], cr->len[k]);
+		rc = cs_resp_decode(&c->layout, c->q, f[F_ANSWERS], f[F_EXTRA], c->answers, err);
+		if (rc)
+			break;
+		r.stratum = f[F_STRATUM];
+		r.psu = f[F_PSU];
+		r.service = f[F_SERVICE];
+		r.kind = f[F_KIND];
+		r.channel = f[F_CHANNEL];
+		r.answers = c->answers;
+		rc = cs_sipas_add(c->est, &r, err);
+	}
+	ch->nrows = 0;
+	cs_buf_reset(&ch->text);
+	return rc;
+}
+
+static void *estimation_main(void *arg)
+{
+	struct scan_ctx *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		struct cs_error e = {0};
+		struct chunk *ch;
+		enum cs_err rc;
+
+		while (!c->pending && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (!c->pending)
+			break;
+		ch = &c->ch[1 - c->fill];
+		pthread_mutex_unlock(&c->mu);
+		rc = estimate_chunk(c, ch, &e);
+		pthread_mutex_lock(&c->mu);
+		if (rc && !c->fatal) {
+			c->fatal = rc;
+			c->fatal_err = e;
+		}
+		c->pending = false;
+		pthread_cond_broadcast(&c->cv);
+		if (c->fatal)
+			break;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Hands the filled chunk over (or estimates it here without the thread). */
+static enum cs_err submit(struct scan_ctx *c, struct cs_error *err)
+{
+	enum cs_err rc;
+
+	if (!c->threaded)
+		return estimate_chunk(c, &c->ch[c->fill], err);
+	pthread_mutex_lock(&c->mu);
+	while (c->pending && !c->fatal)
+		pthread_cond_wait(&c->cv, &c->mu);
+	rc = c->fatal;
+	if (rc) {
+		if (err)
+			*err = c->fatal_err;
+	} else {
+		c->pending = true;
+		c->fill = 1 - c->fill;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+/* Waits for the estimation thread to finish its chunk and stops it; its error, if any. */
+static enum cs_err stop_thread(struct scan_ctx *c, struct cs_error *err)
+{
+	enum cs_err rc;
+
+	if (!c->threaded)
+		return CS_OK;
+	pthread_mutex_lock(&c->mu);
+	while (c->pending && !c->fatal)
+		pthread_cond_wait(&c->cv, &c->mu);
+	c->stop = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	c->threaded = false;
+	rc = c->fatal;
+	if (rc && err)
+		*err = c->fatal_err;
+	return rc;
+}
+
+static enum cs_err scan_row(void *ctx, const struct cs_resp_row *row, struct cs_error *err)
+{
+	struct scan_ctx *c = ctx;
+	struct chunk *ch = &c->ch[c->fill];
+	struct chunk_row *cr = &ch->rows[ch->nrows];
+	const struct cs_str f[F_COUNT] = {row->stratum, row->psu,     row->service, row->kind,
+					  row->channel, row->answers, row->extra};
+	enum cs_err rc = CS_OK;
+
+	if (!id_index(c->src->ids, row->unit_id, &cr->unit))
+		return cs_fail(err, CS_EINTERNAL,
+			       "a response names unit id %lld, which is not stored",
+			       (long long)row->unit_id);
+	cr->weight = isnan(row->weight) ? 1 : row->weight;
+	cr->fpc = isnan(row->fpc) ? 0 : row->fpc;
+	for (int k = 0; k < F_COUNT && !rc; k++) {
+		cr->off[k] = (uint32_t)ch->text.len;
+		cr->len[k] = (uint32_t)f[k].len;
+		if (f[k].len)
+			rc = cs_buf_add(&ch->text, f[k].ptr, f[k].len, err);
+	}
+	if (rc)
+		return rc;
+	if (++ch->nrows == CHUNK_ROWS || ch->text.len > CHUNK_BYTES / 2)
+		return submit(c, err);
+	return CS_OK;
+}
+
+static void start_thread(struct scan_ctx *c)
+{
+	if (pthread_mutex_init(&c->mu, NULL))
+		return;
+	if (pthread_cond_init(&c->cv, NULL)) {
+		pthread_mutex_destroy(&c->mu);
+		return;
+	}
+	if (pthread_create(&c->thread, NULL, estimation_main, c)) {
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		return;
+	}
+	c->threaded = true;
+}
+
+enum cs_err cs_sipas_estimate_stored(struct cs_store *s, const struct cs_sipas_source *src,
+				     const struct cs_sipas_opts *opts, struct cs_sipas_result **out,
+				     struct cs_error *err)
+{
+	struct scan_ctx c = {.src = src, .q = src->q};
+	struct cs_sipas_opts o = *opts;
+	const struct cs_wave *w = &src->wave;
+	enum cs_err rc, rc2;
+
+	*out = NULL;
+	/* M3.5: weights, strata, PSUs or an fpc make the design-based intervals
+	 * apply to items too; PSUs make it clustered. */
+	o.design = w->has_weight || w->has_stratum || w->has_psu || w->has_fpc;
+	o.clustered = w->has_psu;
+	for (int k = 0; k < 2; k++) {
+		cs_buf_init(&c.ch[k].text, CHUNK_BYTES);
+		c.ch[k].rows = cs_calloc(CHUNK_ROWS, sizeof(struct chunk_row));
+	}
+	c.answers = cs_calloc(cs_questionnaire_item_count(src->q) + 1, sizeof(*c.answers));
+	c.order = cs_calloc(CHUNK_ROWS, sizeof(*c.order));
+	c.counts = cs_calloc(src->nunits + 1, sizeof(*c.counts));
+	if (!c.answers || !c.ch[0].rows || !c.ch[1].rows || !c.order || !c.counts) {
+		rc = cs_fail(err, CS_ENOMEM, NULL);
+		goto out;
+	}
+	rc = cs_resp_layout_init(&c.layout, src->q, err);
+	if (!rc)
+		rc = cs_sipas_new(src->q, src->su, src->nunits, &o, &c.est, err);
+	if (rc)
+		goto out;
+	start_thread(&c);
+	rc = cs_resp_store_scan(s, w->id, scan_row, &c, err);
+	if (!rc && c.ch[c.fill].nrows)
+		rc = submit(&c, err);
+	rc2 = stop_thread(&c, rc ? NULL : err);
+	if (!rc)
+		rc = rc2;
+	if (!rc)
+		rc = cs_sipas_finish(c.est, out, err);
+out:
+	cs_sipas_free(c.est);
+	cs_resp_layout_release(&c.layout);
+	for (int k = 0; k < 2; k++) {
+		cs_buf_release(&c.ch[k].text);
+		cs_free(c.ch[k].rows);
+	}
+	cs_free(c.order);
+	cs_free(c.counts);
+	cs_free(c.answers);
+	return rc;
+}
+
+/* ---- The PAR provider (M2.2) ---- */
+
+struct cs_sipas_provider {
+	struct cs_par_source_provider base;
+	struct cs_sipas_source src;
+	struct cs_sipas_result *res;
+	enum cs_q_overall_agg overall; /* when element is CS_Q_NONE */
+	size_t element;
+	bool headline;
+};
+
+static const struct cs_sipas_est *measure_of(const struct cs_sipas_provider *p,
+					     const struct cs_sipas_domain *d)
+{
+	if (p->element != CS_Q_NONE)
+		return cs_sipas_element_index(p->res, &d->elements[p->element]);
+	if (p->headline)
+		return cs_sipas_headline(p->res, d);
+	return &d->overall[p->overall];
+}
+
+static enum cs_err fetch(void *ctx, const struct cs_par_unit *unit, size_t leaf,
+			 const struct cs_fw_node *node, enum cs_par_fetch *state, double *value,
+			 struct cs_error *err)
+{
+	const struct cs_sipas_provider *p = ctx;
+	const struct cs_sipas_domain *d = cs_sipas_find(p->res, CS_SIPAS_BY_UNIT, unit->code);
+	const struct cs_sipas_est *e;
+
+	(void)leaf;
+	(void)err;
+	*state = CS_PAR_FETCH_PENDING;
+	if (node->source != CS_SOURCE_SURVEY || !d)
+		return CS_OK;
+	e = measure_of(p, d);
+	if (e->flags & CS_SIPAS_F_EMPTY || isnan(e->index))
+		return CS_OK;
+	*state = CS_PAR_FETCH_VALUE;
+	*value = e->index;
+	return CS_OK;
+}
+
+static enum cs_err parse_measure(struct cs_sipas_provider *p, const char *m, struct cs_error *err)
+{
+	p->element = CS_Q_NONE;
+	p->headline = !m || !m[0];
+	if (p->headline)
+		return CS_OK;
+	if (cs_q_overall_agg_parse(cs_str_from(m), &p->overall))
+		return CS_OK;
+	if (cs_questionnaire_find_element(p->src.q, m, &p->element))
+		return CS_OK;
+	p->element = CS_Q_NONE;
+	return cs_fail(err, CS_EINVAL,
+		       "measure '%.64s': expected mean_of_elements, pooled, general or an element "
+		       "code of questionnaire '%s'",
+		       m, cs_questionnaire_info(p->src.q)->code);
+}
+
+enum cs_err cs_sipas_provider_new(struct cs_store *s, const char *wave,
+				  const struct cs_sipas_provider_opts *o,
+				  struct cs_sipas_provider **out, struct cs_error *err)
+{
+	struct cs_sipas_provider *p = cs_calloc(1, sizeof(*p));
+	struct cs_sipas_opts so = cs_sipas_opts_default();
+	enum cs_err rc;
+
+	*out = NULL;
+	if (!p)
+		return cs_fail(err, CS_ENOMEM, NULL);
+	so.by = CS_SIPAS_BY_UNIT;
+	so.lonely = o ? o->lonely : CS_SVY_LONELY_FAIL;
+	rc = cs_sipas_source_load(s, wave, &p->src, err);
+	if (!rc)
+		rc = parse_measure(p, o ? o->measure : NULL, err);
+	if (!rc)
+		rc = cs_sipas_estimate_stored(s, &p->src, &so, &p->res, err);
+	if (rc) {
+		cs_sipas_provider_free(p);
+		return rc;
+	}
+	p->base.ctx = p;
+	p->base.fetch = fetch;
+	*out = p;
+	return CS_OK;
+}
+
+enum cs_err cs_sipas_provider_for_period(struct cs_store *s, const char *period,
+					 const struct cs_sipas_provider_opts *o,
+					 struct cs_sipas_provider **out, struct cs_error *err)
+{
+	struct cs_wave wave;
+	bool found = false;
+	enum cs_err rc = cs_sipas_period_wave(s, period, &wave, &found, err);
+
+	*out = NULL;
+	if (!rc && found)
+		rc = cs_sipas_provider_new(s, wave.code, o, out, err);
+	return rc;
+}
+
+const struct cs_wave *cs_sipas_provider_wave(const struct cs_sipas_provider *p)
+{
+	return &p->src.wave;
+}
+
+const struct cs_par_source_provider *cs_sipas_provider_get(const struct cs_sipas_provider *p)
+{
+	return &p->base;
+}
+
+void cs_sipas_provider_free(struct cs_sipas_provider *p)
+{
+	if (!p)
+		return;
+	cs_sipas_result_free(p->res);
+	cs_sipas_source_release(&p->src);
+	cs_free(p);
+}
