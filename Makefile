@@ -2,6 +2,7 @@
 # CMakeLists.txt.
 #
 #   make demo    install what is missing, build, run the main job
+#   make web-deps install the web dependencies from npm (package-lock.json)
 #   make check   install what is missing, build with -Werror and ASan+UBSan,
 #                run every test suite, check formatting, smoke-fuzz the parsers
 #   make bench   run the benchmarks in bench/
@@ -13,21 +14,28 @@ FUZZ_DIR = build/fuzz
 RELEASE_DIR = build/release
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tests bench -name '*.[ch]')
 
-.PHONY: all deps demo check check-build check-test check-format fuzz bench format clean
+.PHONY: all deps web-deps demo check check-build check-test check-format fuzz bench format clean
 
-all: deps
+all: deps web-deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 deps:
 	scripts/install-deps
 
+# Apache ECharts (embedded into the binary by the build) and the browser test
+# tools, exactly as package-lock.json pins them; again only when it changed.
+web-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 demo: all
 	CHISO=$(RELEASE_DIR)/chiso scripts/demo
 
-check: deps check-format check-build fuzz check-test
+check: deps web-deps check-format check-build fuzz check-test
 
-check-build:
+check-build: web-deps
 	cmake -S . -B $(CHECK_DIR) -DCMAKE_BUILD_TYPE=Debug -DCHISO_WERROR=ON -DCHISO_SANITIZE=ON
 	cmake --build $(CHECK_DIR) -j $(JOBS)
 

@@ -105,5 +105,17 @@ size_t cli_text_width(const char *s);
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_unit(struct cli *cli, int argc, char **argv);
 int cmd_period(struct cli *cli, int argc, char **argv);
+int cmd_survey(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_framework(struct cli *cli, int argc, char **argv);
+int cmd_score(struct cli *cli, int argc, char **argv);
+int cmd_par(struct cli *cli, int argc, char **argv);
+int cmd_response(struct cli *cli, int argc, char **argv);
+int cmd_sipas(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+/* `survey wave add|list` (cmd_wave.c), a row of cmd_survey.c's table; argv[0] is "wave". */
+int cmd_survey_wave(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct {
 	{404, "not-found", "Not Found"},
 	{405, "method-not-allowed", "Method Not Allowed"},
 	{409, "conflict", "Conflict"},
+	{410, "gone", "Gone"},
 	{413, "body-too-large", "Content Too Large"},
 	{415, "unsupported-media-type", "Unsupported Media Type"},
 	{422, "unprocessable", "Unprocessable Content"},
@@ -93,6 +94,19 @@ void http_reply_static(struct http_req *req, unsigned status, const char *type, 
 	set_answer(req, status, type);
 	req->static_data = data;
 	req->static_len = len;
+}
+
+void http_reply_buf(struct http_req *req, unsigned status, const char *type, struct cs_buf *b)
+{
+	struct cs_buf t;
+
+	if (req->answered)
+		return;
+	set_answer(req, status, type);
+	req->cache = HTTP_CACHE_NO_STORE;
+	t = req->out;
+	req->out = *b;
+	*b = t;
 }
 
 void http_reply_not_modified(struct http_req *req)

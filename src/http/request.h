@@ -20,6 +20,7 @@
 #include "http/headers.h"
 #include "http/writer.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 struct http_req;
 
@@ -83,6 +84,14 @@ void http_reply_json(struct http_req *req, unsigned status, json_t *json);
  */
 void http_reply_static(struct http_req *req, unsigned status, const char *type, const void *data,
 		       size_t len);
+
+/*
+ * Answers with the bytes of b, written by the handler (a JSON document whose
+ * bytes must equal what the command line prints, say), as content type type.
+ * The bytes are moved, not copied: b is left empty and is still the caller's
+ * to release.
+ */
+void http_reply_buf(struct http_req *req, unsigned status, const char *type, struct cs_buf *b);
 
 /* Answers 304 Not Modified (no body). */
 void http_reply_not_modified(struct http_req *req);

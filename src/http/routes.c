@@ -5,6 +5,8 @@
  * each row.
  */
 #include "http/routes.h"
+#include "http/dash_routes.h"
+#include "http/survey_routes.h"
 
 #include "util/banned.h"
 
@@ -26,6 +28,45 @@ const struct http_route http_routes[] = {
 	{HTTP_GET, "/api/v1/periods/{code}", api_periods_get, NULL, HTTP_ROUTE_CACHED, 0, NULL},
 	{HTTP_POST, "/api/v1/periods", api_periods_add, api_periods_add_done,
 	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED | HTTP_ROUTE_ADMIN, HTTP_ADMIN_BODY_MAX, JSON},
+
+	/* The citizen survey (survey_routes.c): the three ways in with their
+	 * form posts, the JSON submission, questionnaires and waves. */
+	{HTTP_GET, "/s/{token}", page_survey_token, NULL, 0, 0, NULL},
+	{HTTP_POST, "/s/{token}", page_survey_token_post, page_survey_post_done,
+	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED, SURVEY_BODY_MAX, SURVEY_FORM_MEDIA},
+	{HTTP_GET, "/u/{unit}", page_survey_unit, NULL, 0, 0, NULL},
+	{HTTP_POST, "/u/{unit}", page_survey_unit_post, page_survey_post_done,
+	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED, SURVEY_BODY_MAX, SURVEY_FORM_MEDIA},
+	{HTTP_GET, "/k/{unit}", page_survey_kiosk, NULL, 0, 0, NULL},
+	{HTTP_POST, "/k/{unit}", page_survey_kiosk_post, page_survey_post_done,
+	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED, SURVEY_BODY_MAX, SURVEY_FORM_MEDIA},
+	{HTTP_GET, "/survey/thanks", page_survey_thanks, NULL, 0, 0, NULL},
+	{HTTP_POST, "/api/v1/responses", api_responses_add, api_responses_add_done,
+	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED, SURVEY_BODY_MAX, JSON},
+	{HTTP_GET, "/api/v1/questionnaires", api_questionnaires_list, NULL, HTTP_ROUTE_CACHED, 0,
+	 NULL},
+	{HTTP_GET, "/api/v1/questionnaires/{code}", api_questionnaires_get, NULL, HTTP_ROUTE_CACHED,
+	 0, NULL},
+	{HTTP_GET, "/api/v1/waves", api_waves_list, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/waves/{code}", api_waves_get, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+
+	/* Dashboards (dash_routes.c): results of public periods, and their pages. */
+	{HTTP_GET, "/api/v1/frameworks", api_frameworks_list, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/frameworks/{code}", api_frameworks_get, NULL, HTTP_ROUTE_CACHED, 0,
+	 NULL},
+	{HTTP_GET, "/api/v1/par/results", api_par_results, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/par/rankings", api_par_rankings, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/sipas/results", api_sipas_results, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/sipas/weak", api_sipas_weak, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/trend", api_trend, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/dashboards", api_dashboards_list, NULL, HTTP_ROUTE_CACHED, 0, NULL},
+	{HTTP_GET, "/api/v1/dashboards/{period}", api_dashboards_get, NULL, HTTP_ROUTE_CACHED, 0,
+	 NULL},
+	{HTTP_GET, "/d", page_dashboard, NULL, HTTP_ROUTE_STATIC, 0, NULL},
+	{HTTP_GET, "/d/", page_dashboard, NULL, HTTP_ROUTE_STATIC, 0, NULL},
+	{HTTP_GET, "/d/{period}", page_dashboard_period, NULL, HTTP_ROUTE_STATIC, 0, NULL},
+	{HTTP_GET, "/d/{period}/unit/{code}", page_dashboard_unit, NULL, HTTP_ROUTE_STATIC, 0,
+	 NULL},
 };
 
 const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);
