@@ -17,7 +17,7 @@ C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src include tes
 .PHONY: all deps web-deps demo check check-build check-test check-format fuzz bench format clean
 
 all: deps web-deps
-	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 deps:
@@ -49,7 +49,7 @@ fuzz:
 	@if command -v clang >/dev/null 2>&1; then \
 		CC=clang cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Debug -DCHISO_FUZZ=ON -DBUILD_TESTING=OFF && \
 		cmake --build $(FUZZ_DIR) -j $(JOBS) && \
-		cd $(FUZZ_DIR) && ctest --output-on-failure -R '^fuzz/'; \
+		cd $(FUZZ_DIR) && ctest --output-on-failure -j $(JOBS) -R '^fuzz/'; \
 	else \
 		echo "fuzz: clang not found, fuzz targets skipped"; \
 	fi
