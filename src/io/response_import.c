@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "core/relevance.h"
 #include "io/csv.h"
 #include "io/response_import.h"
 #include "io/xlsx.h"
@@ -656,6 +657,26 @@ static enum cs_err data_row(struct imp *m, size_t line, const struct cs_str *f, 
 		if (!m->answers[i].answered && it->required && !it->relevant)
 			problem(m, line, m->item_col[i], it->code,
 				"item '%s': missing answer to a required item", it->code);
+	}
+	/* A required item with a relevance condition must be answered when
+	 * the condition holds for this respondent's other answers (M3.1); the
+	 * survey pages apply the same rule (core/relevance.c). A condition
+	 * outside the supported subset leaves the item optional here, as the
+	 * pages then ask it without enforcing it. */
+	for (size_t i = 0; i < m->nitems; i++) {
+		const struct cs_q_item *it = cs_questionnaire_item(m->q, i);
+		struct cs_error rerr = {0};
+		bool asked = false;
+
+		if (!it->required || !it->relevant || m->answers[i].answered || !m->item_col[i])
+			continue;
+		if (cs_relevance_eval(m->q, it->relevant, m->answers, m->texts, &asked, &rerr) ==
+			    CS_OK &&
+		    asked)
+			problem(m, line, m->item_col[i], it->code,
+				"item '%s': missing answer to a required item (its condition %s "
+				"holds)",
+				it->code, it->relevant);
 	}
 	if (m->kind_item != CS_Q_NONE)
 		r.kind = field_value(m, m->kind_item);

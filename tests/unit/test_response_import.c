@@ -202,6 +202,28 @@ static void test_csv_good(void **state)
 	cs_resp_import_report_release(&rep);
 }
 
+/*
+ * A required item with a relevance condition (M3.1) must be answered exactly
+ * when its condition holds: r1 is asked when q3 = 1.
+ */
+static void test_required_when_relevant(void **state)
+{
+	const char *csv = "id,unit,q1,q3,r1\n"
+			  "R1,U1,5,1,4\n"
+			  "R2,U1,5,0,\n"
+			  "R3,U1,5,1,\n";
+	struct got g = {0};
+	struct cs_resp_import_report rep;
+	struct cs_error err = {0};
+
+	(void)state;
+	assert_int_equal(import("rel.csv", csv, CS_RESP_CSV, &g, &rep, &err), CS_EPARSE);
+	assert_int_equal(rep.errors, 1);
+	assert_true(has_message(&rep, "rel.csv:4:5: item 'r1': missing answer to a required item "
+				      "(its condition ${q3} = 1 holds)"));
+	cs_resp_import_report_release(&rep);
+}
+
 static void test_csv_problems(void **state)
 {
 	const char *csv = "id,unit,weight,stratum,fpc,q1,q2,q3,zz,q2\n"
@@ -493,6 +515,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_csv_good, restore_allocator),
+		cmocka_unit_test_teardown(test_required_when_relevant, restore_allocator),
 		cmocka_unit_test_teardown(test_csv_problems, restore_allocator),
 		cmocka_unit_test_teardown(test_header_problems, restore_allocator),
 		cmocka_unit_test_teardown(test_sink_duplicates, restore_allocator),
