@@ -98,19 +98,147 @@ static void jstr(struct jw *w, const char *s)
 }
 
 /*
- * The shortest text that reads back as v, as cs_fmt_double writes it, found
- * in at most three tries: when 15 significant digits or fewer suffice,
- * %.15g gives the shortest text already (its trailing zeros dropped), and
- * otherwise 16 or 17 do. Numbers that need an exponent take
- * cs_fmt_double's own search. A results document holds a few hundred
- * numbers per domain, so this matters.
+ * The shortest text that reads back as v, as cs_fmt_double writes it: the
+ * first of %.15g, %.16g and %.17g that reads back as v (15 significant
+ * digits or fewer give the shortest text already, their trailing zeros
+ * dropped), or cs_fmt_double's own search for numbers that need an exponent.
+ * A results document holds a few hundred numbers per domain, so this is
+ * done with one conversion instead of three and three strtod calls:
+ *
+ * - v is printed once with 17 significant digits (s17, correctly rounded by
+ *   the C library), and the 15- and 16-digit texts are s17 rounded. That is
+ *   the correct rounding of v itself unless s17's dropped digits are exactly
+ *   a half ("5" or "50"): a 15- or 16-digit midpoint is itself a 17-digit
+ *   number, so when s17 is not one, v and s17 lie on the same side of every
+ *   midpoint. In that case the digits come from snprintf as before.
+ * - Whether a text reads back as v: Clinger's fast path (a mantissa below
+ *   2^53 times or divided by an exact power of ten up to 10^22 is one
+ *   correctly rounded operation, so it equals strtod), strtod otherwise; 17
+ *   digits always read back.
  */
+#define MANT_EXACT 9007199254740992.0 /* 2^53 */
+
+static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3,  1e4,  1e5,	 1e6,  1e7,
+				     1e8,  1e9,	 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The text of %.*g with prec digits, the old way; false when it needs an exponent. */
+static bool g_text(double v, int prec, char buf[CS_FMT_MAX])
+{
+	int n = snprintf(buf, CS_FMT_MAX, "%.*g", prec, v);
+
+	return n > 0 && n < CS_FMT_MAX && !strpbrk(buf, "e,");
+}
+
+/*
+ * Rounds the 17 digits d to p digits in r with the exponent *x (updated on a
+ * carry); false when the dropped digits are exactly a half.
+ */
+static bool round_digits(const char d[17], int p, char r[17], int *x)
+{
+	bool up;
+
+	if (p == 16 && d[16] == '5')
+		return false;
+	if (p == 15 && d[15] == '5' && d[16] == '0')
+		return false;
+	up = d[p] >= '5';
+	memcpy(r, d, (size_t)p);
+	for (int i = p - 1; up && i >= 0; i--) {
+		if (r[i] == '9') {
+			r[i] = '0';
+		} else {
+			r[i]++;
+			up = false;
+		}
+	}
+	if (up) {
+		/* 99...9 rounded up: 100...0 one decade higher. */
+		r[0] = '1';
+		memset(r + 1, '0', (size_t)p - 1);
+		(*x)++;
+	}
+	return true;
+}
+
+/*
+ * Writes the p digits r with exponent x (-4 <= x < p) as %.*g does without
+ * an exponent: trailing zeros and a bare point dropped. Returns whether the
+ * text reads back as v.
+ */
+static bool fixed_text(double v, const char *r, int p, int x, char buf[CS_FMT_MAX])
+{
+	size_t o = 0, nd = (size_t)p;
+	uint64_t m = 0;
+	int q = x - p + 1;
+	double back;
+
+	if (v < 0)
+		buf[o++] = '-';
+	while (nd > 0 && r[nd - 1] == '0' && (int)nd > x + 1)
+		nd--;
+	if (x < 0) {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (int k = -1; k > x; k--)
+			buf[o++] = '0';
+		memcpy(buf + o, r, nd);
+		o += nd;
+	} else {
+		for (size_t k = 0; k < nd; k++) {
+			if ((int)k == x + 1)
+				buf[o++] = '.';
+			buf[o++] = r[k];
+		}
+	}
+	buf[o] = '\0';
+	if (p == 17)
+		return true;
+	for (int k = 0; k < p; k++)
+		m = m * 10 + (uint64_t)(r[k] - '0');
+	if ((double)m < MANT_EXACT && q >= -22 && q <= 22) {
+		back = q >= 0 ? (double)m * pow10_exact[q] : (double)m / pow10_exact[-q];
+		return back == fabs(v);
+	}
+	return strtod(buf, NULL) == v;
+}
+
 static const char *num_text(double v, char buf[CS_FMT_MAX])
 {
-	for (int prec = 15; isfinite(v) && v != 0 && prec <= 17; prec++) {
-		int n = snprintf(buf, CS_FMT_MAX, "%.*g", prec, v);
+	char s17[40], d[17], r[17];
+	int n, e17;
 
-		if (n <= 0 || n >= CS_FMT_MAX || strpbrk(buf, "e,"))
+	if (!isfinite(v) || v == 0)
+		return cs_fmt_double(v, buf);
+	n = snprintf(s17, sizeof(s17), "%.16e", fabs(v));
+	/* d.dddddddddddddddde[+-]X with '.' for the point; anything else
+	 * (another locale's point) takes the slow path. */
+	if (n < 21 || s17[1] != '.' || s17[18] != 'e')
+		goto slow;
+	d[0] = s17[0];
+	memcpy(d + 1, s17 + 2, 16);
+	e17 = (int)strtol(s17 + 19, NULL, 10);
+	for (int p = 15; p <= 17; p++) {
+		int x = e17;
+
+		if (p == 17)
+			memcpy(r, d, 17);
+		else if (!round_digits(d, p, r, &x)) {
+			if (!g_text(v, p, buf))
+				break;
+			if (strtod(buf, NULL) == v)
+				return buf;
+			continue;
+		}
+		if (x < -4 || x >= p)
+			break;
+		if (fixed_text(v, r, p, x, buf))
+			return buf;
+	}
+	return cs_fmt_double(v, buf);
+slow:
+	for (int prec = 15; prec <= 17; prec++) {
+		if (!g_text(v, prec, buf))
 			break;
 		if (strtod(buf, NULL) == v)
 			return buf;
