@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "io/framework_json.h"
+#include "io/json_util.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/utf8.h"
@@ -450,55 +451,11 @@ static enum cs_err get_choice(struct reader *r, json_t *obj, const char *key, co
 }
 
 /* Adapters from the typed parsers of core/ to get_choice. */
-static bool parse_round(struct cs_str s, int *out)
-{
-	enum cs_round_mode m;
-
-	if (!cs_round_mode_parse(s, &m))
-		return false;
-	*out = (int)m;
-	return true;
-}
-
-static bool parse_method(struct cs_str s, int *out)
-{
-	enum cs_rank_method m;
-
-	if (!cs_rank_method_parse(s, &m))
-		return false;
-	*out = (int)m;
-	return true;
-}
-
-static bool parse_scope(struct cs_str s, int *out)
-{
-	enum cs_rank_scope m;
-
-	if (!cs_rank_scope_parse(s, &m))
-		return false;
-	*out = (int)m;
-	return true;
-}
-
-static bool parse_na(struct cs_str s, int *out)
-{
-	enum cs_na_policy m;
-
-	if (!cs_na_policy_parse(s, &m))
-		return false;
-	*out = (int)m;
-	return true;
-}
-
-static bool parse_level(struct cs_str s, int *out)
-{
-	enum cs_level m;
-
-	if (!cs_level_parse(s, &m))
-		return false;
-	*out = (int)m;
-	return true;
-}
+CS_JSON_ENUM_PARSER(parse_round, enum cs_round_mode, cs_round_mode_parse)
+CS_JSON_ENUM_PARSER(parse_method, enum cs_rank_method, cs_rank_method_parse)
+CS_JSON_ENUM_PARSER(parse_scope, enum cs_rank_scope, cs_rank_scope_parse)
+CS_JSON_ENUM_PARSER(parse_na, enum cs_na_policy, cs_na_policy_parse)
+CS_JSON_ENUM_PARSER(parse_level, enum cs_level, cs_level_parse)
 
 #define LEVELS "ministry, province, department, district, commune or other"
 
@@ -962,64 +919,6 @@ out:
 }
 
 /*
- * Checks nesting before Jansson sees the text, so that a deeply nested file
- * is refused with its position instead of recursing: the format itself never
- * needs more than CS_FW_JSON_DEPTH_MAX levels. Columns count characters, as
- * Jansson's do.
- */
-static enum cs_err check_depth(const char *name, const char *p, size_t len, struct cs_error *err)
-{
-	size_t line = 1, col = 0, depth = 0;
-	bool in_string = false, escape = false;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\n') {
-			line++;
-			col = 0;
-		} else if ((c & 0xC0) != 0x80) {
-			col++;
-		}
-		if (in_string) {
-			if (escape)
-				escape = false;
-			else if (c == '\\')
-				escape = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > CS_FW_JSON_DEPTH_MAX)
-				return cs_fail(
-					err, CS_ETOOBIG,
-					"%s:%zu:%zu: nested deeper than %d levels (a framework "
-					"file needs at most %d)",
-					name, line, col, CS_FW_JSON_DEPTH_MAX, 5);
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return CS_OK;
-}
-
-/*
- * Jansson's allocations go through chiso's allocator; a failure is noted,
- * because Jansson's lexer turns some of them into syntax errors.
- */
-static _Thread_local bool jansson_oom;
-
-static void *jansson_malloc(size_t size)
-{
-	void *p = cs_malloc(size);
-
-	if (!p)
-		jansson_oom = true;
-	return p;
-}
-
-/*
  * Jansson's description quotes the input near the mistake, which may be
  * invalid UTF-8 or hold control characters: the message keeps the valid part
  * on one line.
@@ -1043,7 +942,7 @@ static enum cs_err load(const char *name, const char *data, size_t len, json_t *
 			struct cs_error *err)
 {
 	json_error_t jerr;
-	enum cs_err rc;
+	size_t line, col;
 
 	if (len > CS_FW_JSON_MAX)
 		return cs_fail(err, CS_ETOOBIG,
@@ -1051,17 +950,21 @@ static enum cs_err load(const char *name, const char *data, size_t len, json_t *
 			       CS_FW_JSON_MAX);
 	if (len == 0)
 		return cs_fail(err, CS_EPARSE, "%s: empty file (expected a JSON object)", name);
-	rc = check_depth(name, data, len, err);
-	if (rc)
-		return rc;
-	json_set_alloc_funcs(jansson_malloc, cs_free);
-	jansson_oom = false;
+	/* Nesting is checked before Jansson, which recurses, sees the text: the
+	 * format itself never needs more than CS_FW_JSON_DEPTH_MAX levels. */
+	if (cs_json_too_deep(data, len, CS_FW_JSON_DEPTH_MAX, &line, &col))
+		return cs_fail(
+			err, CS_ETOOBIG,
+			"%s:%zu:%zu: nested deeper than %d levels (a framework file needs at "
+			"most %d)",
+			name, line, col, CS_FW_JSON_DEPTH_MAX, 5);
+	cs_json_alloc_begin();
 	*root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (*root)
 		return CS_OK;
 	/* Jansson reports some failed allocations as syntax errors, and leaves
 	 * the error empty when it cannot allocate its lexer. */
-	if (jansson_oom || jerr.text[0] == '\0')
+	if (cs_json_alloc_failed() || jerr.text[0] == '\0')
 		return cs_fail(err, CS_ENOMEM, NULL);
 	switch (json_error_code(&jerr)) {
 	case json_error_out_of_memory:

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "io/json_util.h"
 #include "io/questionnaire_json.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -277,55 +278,11 @@ static enum cs_err get_name(struct reader *r, const json_t *obj, const char *key
 }
 
 /* Adapters from the typed parse functions to get_name's int form. */
-static bool parse_type(struct cs_str s, int *out)
-{
-	enum cs_q_type v;
-
-	if (!cs_q_type_parse(s, &v))
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_role(struct cs_str s, int *out)
-{
-	enum cs_q_role v;
-
-	if (!cs_q_role_parse(s, &v))
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_field(struct cs_str s, int *out)
-{
-	enum cs_q_field v;
-
-	if (!cs_q_field_parse(s, &v))
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_element_agg(struct cs_str s, int *out)
-{
-	enum cs_q_element_agg v;
-
-	if (!cs_q_element_agg_parse(s, &v))
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_overall_agg(struct cs_str s, int *out)
-{
-	enum cs_q_overall_agg v;
-
-	if (!cs_q_overall_agg_parse(s, &v))
-		return false;
-	*out = (int)v;
-	return true;
-}
+CS_JSON_ENUM_PARSER(parse_type, enum cs_q_type, cs_q_type_parse)
+CS_JSON_ENUM_PARSER(parse_role, enum cs_q_role, cs_q_role_parse)
+CS_JSON_ENUM_PARSER(parse_field, enum cs_q_field, cs_q_field_parse)
+CS_JSON_ENUM_PARSER(parse_element_agg, enum cs_q_element_agg, cs_q_element_agg_parse)
+CS_JSON_ENUM_PARSER(parse_overall_agg, enum cs_q_overall_agg, cs_q_overall_agg_parse)
 
 #define TYPES "likert5, yesno, single, multi, number, text or note"
 #define ROLES "satisfaction, assessment, general, expectation, respondent or other"
@@ -642,63 +599,11 @@ static enum cs_err read_root(struct reader *r, const json_t *root, struct cs_que
 	return CS_OK;
 }
 
-/*
- * Refuses nesting deeper than the format needs before Jansson, which
- * recurses, sees the text. Columns count characters, as Jansson's do.
- */
-static enum cs_err check_depth(const char *label, const char *p, size_t len, struct cs_error *err)
-{
-	size_t line = 1, col = 0, depth = 0;
-	bool in_string = false, escape = false;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\n') {
-			line++;
-			col = 0;
-		} else if ((c & 0xC0) != 0x80) {
-			col++;
-		}
-		if (in_string) {
-			if (escape)
-				escape = false;
-			else if (c == '\\')
-				escape = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > CS_Q_JSON_DEPTH_MAX)
-				return cs_fail(err, CS_ETOOBIG,
-					       "%s:%zu:%zu: nested deeper than %d levels (a "
-					       "questionnaire needs 6)",
-					       label, line, col, CS_Q_JSON_DEPTH_MAX);
-		} else if ((c == '}' || c == ']') && depth > 0) {
-			depth--;
-		}
-	}
-	return CS_OK;
-}
-
-/* Set when an allocation of Jansson's fails: its lexer reports some as syntax errors. */
-static _Thread_local bool jansson_oom;
-
-static void *jansson_malloc(size_t size)
-{
-	void *p = cs_malloc(size);
-
-	if (!p)
-		jansson_oom = true;
-	return p;
-}
-
 enum cs_err cs_questionnaire_json_parse(const char *label, const char *data, size_t len,
 					struct cs_questionnaire **out, struct cs_error *err)
 {
 	struct reader r = {.label = label ? label : "<input>", .err = err};
-	size_t bom = cs_utf8_bom_len(data, len);
+	size_t bom = cs_utf8_bom_len(data, len), line, col;
 	json_error_t jerr;
 	json_t *root = NULL;
 	enum cs_err rc;
@@ -710,18 +615,19 @@ enum cs_err cs_questionnaire_json_parse(const char *label, const char *data, siz
 			       CS_Q_JSON_MAX);
 	if (len == bom)
 		return cs_fail(err, CS_EPARSE, "%s: empty file (expected a JSON object)", r.label);
-	rc = check_depth(r.label, data + bom, len - bom, err);
-	if (rc)
-		return rc;
+	/* Nesting is refused before Jansson, which recurses, sees the text. */
+	if (cs_json_too_deep(data + bom, len - bom, CS_Q_JSON_DEPTH_MAX, &line, &col))
+		return cs_fail(err, CS_ETOOBIG,
+			       "%s:%zu:%zu: nested deeper than %d levels (a questionnaire needs 6)",
+			       r.label, line, col, CS_Q_JSON_DEPTH_MAX);
 	cs_arena_init(&r.arena, 0);
 	cs_buf_init(&r.nfc, CS_Q_JSON_MAX);
-	json_set_alloc_funcs(jansson_malloc, cs_free);
-	jansson_oom = false;
+	cs_json_alloc_begin();
 	/* NUL inside strings is let through to be refused with a clearer message. */
 	root = json_loadb(data + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!root) {
 		/* Jansson leaves the error empty when it cannot allocate its lexer. */
-		if (jansson_oom || !jerr.text[0] ||
+		if (cs_json_alloc_failed() || !jerr.text[0] ||
 		    json_error_code(&jerr) == json_error_out_of_memory)
 			rc = cs_fail(err, CS_ENOMEM, NULL);
 		else if (json_error_code(&jerr) == json_error_invalid_utf8)

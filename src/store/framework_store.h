@@ -14,13 +14,8 @@
 #include "core/framework.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/sha256.h" /* CS_SHA256_HEX_LEN, cs_sha256_hex, for its callers too */
 #include "util/vec.h"
-
-/* Room for a SHA-256 in lower-case hex and its NUL. */
-#define CS_SHA256_HEX_LEN 65
-
-/* Writes the SHA-256 of data[0..len) as 64 lower-case hex digits and a NUL (nettle). */
-void cs_sha256_hex(const void *data, size_t len, char out[CS_SHA256_HEX_LEN]);
 
 /*
  * Stores a validated framework under its code and version with its body,

@@ -13,9 +13,9 @@
 
 #include "chiso/error.h"
 #include "core/questionnaire.h"
-#include "store/framework_store.h" /* CS_SHA256_HEX_LEN, cs_sha256_hex */
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/sha256.h" /* CS_SHA256_HEX_LEN, cs_sha256_hex */
 #include "util/vec.h"
 
 /*
