@@ -115,6 +115,7 @@ int cmd_sipas(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
 /* `survey wave add|list` (cmd_wave.c), a row of cmd_survey.c's table; argv[0] is "wave". */
 int cmd_survey_wave(struct cli *cli, int argc, char **argv);
 

@@ -18,6 +18,7 @@
 #include "core/workflow.h"
 #include "report/fmt.h"
 #include "report/par_json.h"
+#include "report/par_publish.h"
 #include "report/par_table.h"
 #include "report/par_xlsx.h"
 #include "store/framework_store.h"
@@ -451,50 +452,12 @@ out:
 	return rc;
 }
 
-/* The options a publication records: the framework's, and the previous period used. */
-static enum cs_err options_json(const struct par_period *c, struct cs_buf *out,
-				struct cs_error *err)
-{
-	const struct cs_fw_options *o = cs_framework_options(c->fw);
-	const char *flag = cs_framework_unranked_flag(c->fw);
-	json_t *root, *tb;
-	char *text;
-	enum cs_err rc = CS_OK;
-
-	root = json_pack("{s:s?, s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:[]}", "previous_period",
-			 c->has_prev ? c->prev.code : NULL, "rounding",
-			 cs_round_mode_name(o->rounding.mode), "decimals", o->rounding.decimals,
-			 "rank_method", cs_rank_method_name(o->rank_method), "rank_scope",
-			 cs_rank_scope_name(o->rank_scope), "precision",
-			 o->full_precision ? "full" : "published", "na_policy",
-			 cs_na_policy_name(o->na_policy), "unranked_flag", flag, "tiebreaks");
-	tb = root ? json_object_get(root, "tiebreaks") : NULL;
-	for (size_t i = 0; tb && i < cs_framework_tiebreak_count(c->fw); i++) {
-		const struct cs_fw_tiebreak *t = cs_framework_tiebreak(c->fw, i);
-
-		json_array_append_new(tb, json_pack("{s:s, s:s}", "node", t->node, "order",
-						    t->ascending ? "ascending" : "descending"));
-	}
-	text = root ? json_dumps(root, JSON_COMPACT) : NULL;
-	if (!text)
-		rc = cs_fail(err, CS_ENOMEM, NULL);
-	else
-		rc = cs_buf_addstr(out, text, err);
-	free(text);
-	json_decref(root);
-	return rc;
-}
-
 static int par_publish(struct cli *cli, int argc, char **argv)
 {
 	struct cs_error err = {0};
 	struct cs_store *s = NULL;
-	struct par_period c;
-	struct cs_publication pub = {0};
-	struct cs_buf results, input, options;
+	struct par_published pub;
 	const char *period = NULL, *fw_code = NULL, *actor = NULL;
-	struct sipas_sources ss; /* survey leaves: SIPAS results (M2.2) */
-	struct par_period_sources sources;
 	int rc = CLI_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -517,55 +480,11 @@ static int par_publish(struct cli *cli, int argc, char **argv)
 	if (!period)
 		return cli_usage(cli, "par", L(cli, "cần --period", "--period is required"));
 
-	par_period_init(&c);
-	sources = sipas_sources_init(&ss);
-	cs_buf_init(&results, OUTPUT_MAX);
-	cs_buf_init(&input, OUTPUT_MAX);
-	cs_buf_init(&options, 1u << 20);
-	if (cli_open_store(cli, 0, &s, &err) || (actor && cs_store_set_actor(s, actor, &err)))
-		goto fail;
-	/* The results are computed inside the transaction that stores them,
-	 * so that they are exactly those of the data being frozen. */
-	if (cs_store_begin(s, &err))
-		goto fail;
-	if (par_period_compute(s, period, fw_code, &sources, &c, &err))
-		goto rollback;
-	if (c.round.nunits == 0) {
-		cs_fail(&err, CS_ESTATE,
-			"period '%s' has no units for framework '%s'; nothing to "
-			"publish",
-			c.period.code, c.fw_code);
-		goto rollback;
+	if (cli_open_store(cli, 0, &s, &err) || (actor && cs_store_set_actor(s, actor, &err)) ||
+	    par_period_publish(s, period, fw_code, &pub, &err)) {
+		rc = cli_fail(&err);
+		goto out;
 	}
-	for (size_t i = 0; i < c.run.nunits; i++) {
-		const struct cs_par_result *r = &c.run.results[i];
-
-		if (r->state == CS_PAR_INCOMPLETE) {
-			cs_fail(&err, CS_ESTATE,
-				"unit '%s' has no result yet (%zu criteria wait for scores or for "
-				"survey and data results, the first '%s'); only complete results "
-				"are published",
-				r->code, r->nmissing, cs_framework_node(c.fw, r->missing[0])->code);
-			goto rollback;
-		}
-	}
-	if (cs_par_json_write(&c.report, &results, &err) ||
-	    cs_par_round_canonical(&c.round, c.fw, &input, &err) ||
-	    cs_buf_addf(&input, &err, "methodology\t%s\n", c.fw_sha) ||
-	    options_json(&c, &options, &err))
-		goto rollback;
-	snprintf(pub.framework, sizeof(pub.framework), "%s", c.fw_code);
-	snprintf(pub.version, sizeof(pub.version), "%s", cs_framework_info(c.fw)->version);
-	snprintf(pub.methodology_sha256, sizeof(pub.methodology_sha256), "%s", c.fw_sha);
-	cs_sha256_hex(input.data, input.len, pub.input_sha256);
-	pub.results = results.data;
-	pub.results_len = results.len;
-	pub.options = options.data;
-	pub.options_len = options.len;
-	if (cs_publication_add(s, &c.period, c.methodology_id, &pub, &c.round, &err))
-		goto rollback;
-	if (cs_store_commit(s, &err))
-		goto fail;
 	printf(L(cli,
 		 "Đã công bố kết quả kỳ %s, khung %s phiên bản %s: %zu đơn vị.\n"
 		 "  khung (sha256):   %s\n  dữ liệu (sha256): %s\n"
@@ -575,19 +494,9 @@ static int par_publish(struct cli *cli, int argc, char **argv)
 		 "  framework (sha256): %s\n  input (sha256):     %s\n"
 		 "Published results never change; see them with 'chiso par show-published "
 		 "--period %s'.\n"),
-	       c.period.code, pub.framework, pub.version, c.round.nunits, pub.methodology_sha256,
-	       pub.input_sha256, c.period.code);
-	goto out;
-rollback:
-	cs_store_rollback(s);
-fail:
-	rc = cli_fail(&err);
+	       pub.period, pub.framework, pub.version, pub.units, pub.methodology_sha256,
+	       pub.input_sha256, pub.period);
 out:
-	cs_buf_release(&options);
-	cs_buf_release(&input);
-	cs_buf_release(&results);
-	par_period_release(&c);
-	sipas_sources_release(&ss);
 	cs_store_close(s);
 	return rc;
 }

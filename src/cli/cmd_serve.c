@@ -108,6 +108,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			cfg.timeout = n;
 		} else if (cli_opt(argc, argv, &i, "--admin-token-file", &val, &missing)) {
 			token_file = val;
+		} else if (strcmp(argv[i], "--trust-proxy") == 0) {
+			cfg.trust_proxy = true;
 		} else if (strcmp(argv[i], "--no-access-log") == 0) {
 			cfg.log = NULL;
 		} else {

@@ -8,9 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <qrencode.h>
-
 #include "cli/cli.h"
+#include "report/qr_svg.h"
 #include "store/response_one.h"
 #include "store/token_store.h"
 #include "util/alloc.h"
@@ -24,8 +23,6 @@
 #define DOSSIER_FILE_MAX (16u * 1024 * 1024)
 /* Longest base URL taken. */
 #define BASE_URL_MAX 200
-/* White modules around a QR code, as ISO/IEC 18004 asks. */
-#define QUIET 4
 
 enum format {
 	FMT_CSV,
@@ -75,43 +72,19 @@ static void esc(FILE *f, const char *s)
 
 /*
  * Writes a QR code of text as an SVG element of size px (0: no size, the
- * viewBox alone), the dark modules as one path of horizontal runs.
- * CS_ENOMEM or CS_ETOOBIG from libqrencode.
+ * viewBox alone), drawn by the library's cs_qr_svg. CS_ENOMEM or CS_ETOOBIG.
  */
 static enum cs_err qr_svg(FILE *f, const char *text, unsigned px, struct cs_error *err)
 {
-	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	int w, side;
+	struct cs_buf b;
+	enum cs_err rc;
 
-	if (!qr)
-		return cs_fail(err, errno == ENOMEM ? CS_ENOMEM : CS_ETOOBIG,
-			       "cannot make a QR code of '%.80s': %s", text,
-			       errno == ERANGE ? "too long" : "encoding failed");
-	w = qr->width;
-	side = w + 2 * QUIET;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\"", side, side);
-	if (px)
-		fprintf(f, " width=\"%u\" height=\"%u\"", px, px);
-	fputs(" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR\">"
-	      "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-	      f);
-	for (int y = 0; y < w; y++) {
-		for (int x = 0; x < w;) {
-			int run = 0;
-
-			while (x + run < w && (qr->data[y * w + x + run] & 1))
-				run++;
-			if (run) {
-				fprintf(f, "M%d %dh%dv1h-%dz", x + QUIET, y + QUIET, run, run);
-				x += run;
-			} else {
-				x++;
-			}
-		}
-	}
-	fputs("\"/></svg>", f);
-	QRcode_free(qr);
-	return CS_OK;
+	cs_buf_init(&b, 1u << 20);
+	rc = cs_qr_svg(&b, text, px, err);
+	if (!rc)
+		fwrite(b.data, 1, b.len, f);
+	cs_buf_release(&b);
+	return rc;
 }
 
 static void url_of(const struct sheet *sh, size_t i, char *out, size_t size)

@@ -180,7 +180,7 @@ static const struct cli_command commands[] = {
 	 "run the web server (JSON API, pages)",
 	 "Cách dùng: chiso serve [--listen ĐỊA_CHỈ:CỔNG] [--threads N] [--rate-limit N]\n"
 	 "                  [--admin-token-file TỆP] [--max-connections N] [--timeout GIÂY]\n"
-	 "                  [--no-access-log]\n"
+	 "                  [--no-access-log] [--trust-proxy]\n"
 	 "\n"
 	 "Phục vụ API JSON (/api/v1/...) và các trang web trên cơ sở dữ liệu (--db)\n"
 	 "đến khi nhận SIGINT hoặc SIGTERM; khi đó các yêu cầu đang xử lý được hoàn\n"
@@ -193,10 +193,11 @@ static const struct cli_command commands[] = {
 	 "--admin-token-file  tệp chứa mã quản trị (ít nhất 16 ký tự) cho API quản trị\n"
 	 "--max-connections   số kết nối tối đa (mặc định 1024)\n"
 	 "--timeout           giây giữ một kết nối rảnh (mặc định 30)\n"
-	 "--no-access-log     không ghi nhật ký truy cập\n",
+	 "--no-access-log     không ghi nhật ký truy cập\n"
+	 "--trust-proxy       tin X-Forwarded-Proto của proxy TLS phía trước (cookie Secure)\n",
 	 "Usage: chiso serve [--listen HOST:PORT] [--threads N] [--rate-limit N]\n"
 	 "                   [--admin-token-file FILE] [--max-connections N] [--timeout SECONDS]\n"
-	 "                   [--no-access-log]\n"
+	 "                   [--no-access-log] [--trust-proxy]\n"
 	 "\n"
 	 "Serves the JSON API (/api/v1/...) and the web pages on the database (--db)\n"
 	 "until SIGINT or SIGTERM; then requests under way are finished and the\n"
@@ -210,7 +211,9 @@ static const struct cli_command commands[] = {
 	 "                    turns the administration API on\n"
 	 "--max-connections   most connections at once (default 1024)\n"
 	 "--timeout           seconds an idle connection is kept (default 30)\n"
-	 "--no-access-log     write no access log\n"},
+	 "--no-access-log     write no access log\n"
+	 "--trust-proxy       trust X-Forwarded-Proto from the TLS proxy in front (Secure\n"
+	 "                    cookies)\n"},
 	{"survey", cmd_survey, "nhập và xem bảng hỏi khảo sát sự hài lòng",
 	 "import and view satisfaction questionnaires",
 	 "Cách dùng: chiso survey import TỆP\n"
@@ -383,6 +386,36 @@ static const struct cli_command commands[] = {
 	 "csv   token,url,wave,unit,expires_at (and dossier)\n"
 	 "svg   one SVG of the QR codes; -o an existing DIRECTORY: one TOKEN.svg each\n"
 	 "html  a printable A4 sheet of slips with QR code, unit name and instructions\n"},
+	{"user", cmd_user, "quản lý tài khoản của không gian làm việc",
+	 "manage the workspace's accounts",
+	 "Cách dùng: chiso user add TÊN --role VAI_TRÒ [--unit ĐV [--subtree]] [--name HỌ_TÊN]\n"
+	 "                  [--password-file TỆP]\n"
+	 "           chiso user list [--format table|csv|json]\n"
+	 "           chiso user disable|enable TÊN\n"
+	 "           chiso user passwd TÊN [--password-file TỆP]\n"
+	 "\n"
+	 "Tài khoản đăng nhập không gian làm việc (/w/). Vai trò: admin (quản trị),\n"
+	 "appraiser (thành viên hội đồng thẩm định), unit_officer (cán bộ tự đánh giá\n"
+	 "của một đơn vị, --unit; --subtree: cả các đơn vị trực thuộc), viewer (chỉ xem),\n"
+	 "surveyor (nhóm khảo sát). Tạo quản trị viên đầu tiên bằng lệnh add.\n"
+	 "Mật khẩu (ít nhất 10 ký tự) được hỏi hai lần không hiện chữ, hoặc đọc một\n"
+	 "dòng từ --password-file TỆP ('-': đầu vào chuẩn); chỉ lưu giá trị băm\n"
+	 "argon2id. disable khóa tài khoản và kết thúc các phiên của nó; passwd đổi mật\n"
+	 "khẩu, bỏ khóa tạm do đăng nhập sai và kết thúc các phiên.\n",
+	 "Usage: chiso user add LOGIN --role ROLE [--unit UNIT [--subtree]] [--name NAME]\n"
+	 "              [--password-file FILE]\n"
+	 "       chiso user list [--format table|csv|json]\n"
+	 "       chiso user disable|enable LOGIN\n"
+	 "       chiso user passwd LOGIN [--password-file FILE]\n"
+	 "\n"
+	 "Accounts of the workspace (/w/). Roles: admin, appraiser (a member of the\n"
+	 "appraisal council), unit_officer (self-assesses one unit, --unit; --subtree:\n"
+	 "its subordinate units too), viewer (reads only), surveyor (the survey team).\n"
+	 "Create the first administrator with add. The password (10 characters or\n"
+	 "more) is asked twice without echo, or read as one line from --password-file\n"
+	 "FILE ('-': standard input); only its argon2id hash is stored. disable locks\n"
+	 "the account and ends its sessions; passwd changes the password, lifts the\n"
+	 "throttling of failed sign-ins and ends the account's sessions.\n"},
 	{"help", cmd_help, "hướng dẫn sử dụng một lệnh", "show help for a command",
 	 "Cách dùng: chiso help [LỆNH]\n", "Usage: chiso help [COMMAND]\n"},
 	{"version", cmd_version, "in phiên bản", "print the version", "Cách dùng: chiso version\n",

@@ -232,6 +232,11 @@ const char *http_req_body(struct http_req *req, size_t *len)
 	return req->body.data;
 }
 
+bool http_req_trust_proxy(struct http_req *req)
+{
+	return req->srv->trust_proxy;
+}
+
 enum http_lang http_req_lang(struct http_req *req)
 {
 	if (!req->lang_known) {

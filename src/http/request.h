@@ -55,6 +55,13 @@ const char *http_req_header(struct http_req *req, const char *name);
 /* The request body (NUL-terminated), and its length; "" for none. */
 const char *http_req_body(struct http_req *req, size_t *len);
 
+/*
+ * True when the server was told to trust the reverse proxy in front of it
+ * (chiso serve --trust-proxy), whose X-Forwarded-Proto then says whether
+ * the client used TLS.
+ */
+bool http_req_trust_proxy(struct http_req *req);
+
 /* The language the client wants (?lang=, Accept-Language; Vietnamese by default). */
 enum http_lang http_req_lang(struct http_req *req);
 

@@ -7,6 +7,8 @@
 #include "http/routes.h"
 #include "http/dash_routes.h"
 #include "http/survey_routes.h"
+#include "http/workspace_routes.h"
+#include "store/evidence_store.h"
 
 #include "util/banned.h"
 
@@ -67,6 +69,45 @@ const struct http_route http_routes[] = {
 	{HTTP_GET, "/d/{period}", page_dashboard_period, NULL, HTTP_ROUTE_STATIC, 0, NULL},
 	{HTTP_GET, "/d/{period}/unit/{code}", page_dashboard_unit, NULL, HTTP_ROUTE_STATIC, 0,
 	 NULL},
+
+	/* The staff workspace (workspace_routes.h): every handler checks the
+	 * session and the role itself; none of these replies is cached. */
+	{HTTP_POST, "/api/v1/session", api_session_create, api_session_create_done,
+	 HTTP_ROUTE_WRITE | HTTP_ROUTE_LIMITED, WS_LOGIN_BODY_MAX, JSON},
+	{HTTP_GET, "/api/v1/session", api_session_get, NULL, 0, 0, NULL},
+	{HTTP_DELETE, "/api/v1/session", api_session_delete, api_session_delete_done,
+	 HTTP_ROUTE_WRITE, 0, NULL},
+	{HTTP_GET, "/api/v1/assessments", api_assessments_get, NULL, 0, 0, NULL},
+	{HTTP_PUT, "/api/v1/assessments", api_assessments_put, api_assessments_put_done,
+	 HTTP_ROUTE_WRITE, WS_ASSESS_BODY_MAX, JSON},
+	{HTTP_POST, "/api/v1/evidence", api_evidence_add, api_evidence_add_done, HTTP_ROUTE_WRITE,
+	 CS_EVIDENCE_MAX, NULL},
+	{HTTP_GET, "/api/v1/evidence/{id}", api_evidence_get, NULL, 0, 0, NULL},
+	{HTTP_GET, "/api/v1/rounds", api_rounds_list, NULL, 0, 0, NULL},
+	{HTTP_PUT, "/api/v1/rounds", api_rounds_put, api_rounds_put_done, HTTP_ROUTE_WRITE,
+	 WS_ASSESS_BODY_MAX, JSON},
+	{HTTP_POST, "/api/v1/rounds/reopen", api_rounds_reopen, api_rounds_reopen_done,
+	 HTTP_ROUTE_WRITE, HTTP_ADMIN_BODY_MAX, JSON},
+	{HTTP_GET, "/api/v1/progress", api_progress_get, NULL, 0, 0, NULL},
+	{HTTP_POST, "/api/v1/publish", api_publish, api_publish_done, HTTP_ROUTE_WRITE,
+	 HTTP_ADMIN_BODY_MAX, JSON},
+	{HTTP_POST, "/api/v1/import/units", api_import_units, api_import_units_done,
+	 HTTP_ROUTE_WRITE, WS_IMPORT_BODY_MAX, "text/csv"},
+	{HTTP_POST, "/api/v1/import/frameworks", api_import_framework, api_import_framework_done,
+	 HTTP_ROUTE_WRITE, WS_IMPORT_BODY_MAX, JSON},
+	{HTTP_GET, "/api/v1/users", api_users_list, NULL, 0, 0, NULL},
+	{HTTP_GET, "/api/v1/survey/progress", api_survey_progress, NULL, 0, 0, NULL},
+	{HTTP_PUT, "/api/v1/survey/plan", api_survey_plan, api_survey_plan_done, HTTP_ROUTE_WRITE,
+	 WS_ASSESS_BODY_MAX, JSON},
+	{HTTP_POST, "/api/v1/survey/tokens", api_survey_tokens, api_survey_tokens_done,
+	 HTTP_ROUTE_WRITE, HTTP_ADMIN_BODY_MAX, JSON},
+	{HTTP_GET, "/api/v1/survey/keying", api_survey_keying_list, NULL, 0, 0, NULL},
+	{HTTP_POST, "/api/v1/survey/keying", api_survey_keying_add, api_survey_keying_add_done,
+	 HTTP_ROUTE_WRITE, WS_ASSESS_BODY_MAX, JSON},
+	{HTTP_POST, "/api/v1/survey/keying/resolve", api_survey_keying_resolve,
+	 api_survey_keying_resolve_done, HTTP_ROUTE_WRITE, WS_ASSESS_BODY_MAX, JSON},
+	{HTTP_GET, "/w", page_workspace, NULL, HTTP_ROUTE_STATIC, 0, NULL},
+	{HTTP_GET, "/w/", page_workspace, NULL, HTTP_ROUTE_STATIC, 0, NULL},
 };
 
 const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);

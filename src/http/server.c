@@ -706,6 +706,7 @@ enum cs_err http_server_start(const struct http_server_config *cfg, struct http_
 	srv->listen_fd = -1;
 	srv->log = cfg->log;
 	srv->drain_ms = cfg->drain_ms ? cfg->drain_ms : 10000;
+	srv->trust_proxy = cfg->trust_proxy;
 	atomic_init(&srv->active, 0);
 	/* The drain wait measures time on the monotonic clock, which a
 	 * change of the wall clock cannot stretch. */

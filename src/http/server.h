@@ -31,6 +31,7 @@ struct http_server_config {
 	unsigned write_batch;		 /* writes per transaction; 0: 256 */
 	const char *admin_token;	 /* bearer token of admin routes; NULL: they answer 403 */
 	unsigned drain_ms;		 /* longest wait for requests at stop; 0: 10000 */
+	bool trust_proxy;		 /* honour X-Forwarded-Proto (behind a TLS proxy) */
 	FILE *log;			 /* access log and errors; NULL: nothing is logged */
 };
 

@@ -38,6 +38,7 @@ struct http_server {
 	char *admin_token; /* NULL: admin routes answer 403 */
 	FILE *log;
 	unsigned drain_ms;
+	bool trust_proxy; /* X-Forwarded-Proto is honoured (--trust-proxy) */
 
 	atomic_uint active; /* requests between their first call and completion */
 	pthread_mutex_t mu; /* guards what follows */
