@@ -164,6 +164,11 @@ static const struct step per_year[] = {
 	 cmd_par,
 	 EACH_FW,
 	 {"par", "publish", "--period", "{Y}", "--framework", "{F}", "--actor", ACTOR_COUNCIL}},
+	{"đưa kỳ {Y} lên trang công khai",
+	 "show {Y} on the public dashboard",
+	 cmd_par,
+	 0,
+	 {"par", "public", "--period", "{Y}", "--actor", ACTOR_COUNCIL}},
 };
 
 static const struct step results[] = {

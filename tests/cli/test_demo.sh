@@ -66,6 +66,13 @@ for f in demo.log par-2020-unit.json par-2020-province.json sipas-2020.json \
 done
 grep -q '^\$ chiso --db demo1.db par publish --period 2020 --framework demo-police-unit' o1/demo.log &&
 	pass "the log lists the commands run" || fail "the log lacks the publication"
+grep -q '^\$ chiso --db demo1.db par public --period 2020' o1/demo.log &&
+	pass "the demo marks 2020 public" || fail "the log lacks par public"
+if command -v sqlite3 >/dev/null 2>&1; then
+	got=$(sqlite3 demo1.db "select group_concat(p.code, ',') from public_period pp join period p on p.id = pp.period_id order by p.code")
+	[ "$got" = "2019,2020" ] && pass "both years are on the public dashboard" ||
+		fail "public periods are '$got', expected 2019,2020"
+fi
 
 # The summary's figures are those of `chiso par compute --format json`.
 rank=$(json_after o1/par-2020-province.json '"code": "CA-BNI"' rank)
