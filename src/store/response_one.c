@@ -16,49 +16,8 @@
 /* Longest packed answers of one response, as imports allow. */
 #define ANSWERS_MAX (1u << 20)
 
-/* Copies column col (NULL as "") into out of size cap, cut at a character boundary. */
-static void copy_col(struct cs_stmt *st, int col, char *out, size_t cap)
-{
-	size_t len = 0;
-	const char *t = cs_stmt_text(st, col, &len);
-
-	if (!t)
-		len = 0;
-	if (len >= cap) {
-		len = cap - 1;
-		/* Back off continuation bytes so that a cut name stays UTF-8. */
-		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
-			len--;
-	}
-	if (len)
-		memcpy(out, t, len);
-	out[len] = '\0';
-}
-
-#define WAVE_COLUMNS                                                                          \
-	"w.id, w.code, w.questionnaire, w.questionnaire_version, p.code, p.starts, w.title, " \
-	"w.opens, w.closes, w.mode, w.has_weight, w.has_stratum, w.has_psu, w.has_fpc "       \
-	"from survey_wave w join period p on p.id = w.period_id "
-
-static void read_wave(struct cs_stmt *st, struct cs_wave *w)
-{
-	memset(w, 0, sizeof(*w));
-	w->id = cs_stmt_i64(st, 0);
-	copy_col(st, 1, w->code, sizeof(w->code));
-	copy_col(st, 2, w->questionnaire, sizeof(w->questionnaire));
-	copy_col(st, 3, w->questionnaire_version, sizeof(w->questionnaire_version));
-	copy_col(st, 4, w->period, sizeof(w->period));
-	copy_col(st, 5, w->period_starts, sizeof(w->period_starts));
-	copy_col(st, 6, w->title, sizeof(w->title));
-	copy_col(st, 7, w->opens, sizeof(w->opens));
-	copy_col(st, 8, w->closes, sizeof(w->closes));
-	copy_col(st, 9, w->mode, sizeof(w->mode));
-	w->has_weight = cs_stmt_i64(st, 10) != 0;
-	w->has_stratum = cs_stmt_i64(st, 11) != 0;
-	w->has_psu = cs_stmt_i64(st, 12) != 0;
-	w->has_fpc = cs_stmt_i64(st, 13) != 0;
-	w->responses = -1;
-}
+/* A wave row without its count (cs_wave_row_read). */
+#define WAVE_COLUMNS CS_WAVE_COLUMNS CS_WAVE_FROM
 
 enum cs_err cs_resp_wave_get(struct cs_store *s, const char *code, int64_t id, struct cs_wave *out,
 			     struct cs_error *err)
@@ -78,7 +37,7 @@ enum cs_err cs_resp_wave_get(struct cs_store *s, const char *code, int64_t id, s
 		rc = code ? cs_fail(err, CS_ENOTFOUND, "no survey wave '%.64s'", code)
 			  : cs_fail(err, CS_ENOTFOUND, "no survey wave with id %" PRId64, id);
 	if (!rc)
-		read_wave(st, out);
+		cs_wave_row_read(st, out);
 	cs_stmt_free(st);
 	return rc;
 }
@@ -111,7 +70,7 @@ enum cs_err cs_resp_wave_open(struct cs_store *s, const char *today, struct cs_w
 		rc = cs_stmt_step(st, &row, err);
 		if (rc || !row)
 			break;
-		read_wave(st, out);
+		cs_wave_row_read(st, out);
 		*found = cs_resp_wave_is_open(out, today) && strcmp(out->mode, "paper") != 0;
 	}
 	cs_stmt_free(st);
@@ -138,8 +97,8 @@ enum cs_err cs_resp_unit_find(struct cs_store *s, const char *code, int64_t id,
 			  : cs_fail(err, CS_ENOTFOUND, "no unit with id %" PRId64, id);
 	if (!rc) {
 		out->id = cs_stmt_i64(st, 0);
-		copy_col(st, 1, out->code, sizeof(out->code));
-		copy_col(st, 2, out->name, sizeof(out->name));
+		cs_stmt_text_copy(st, 1, out->code, sizeof(out->code));
+		cs_stmt_text_copy(st, 2, out->name, sizeof(out->name));
 	}
 	cs_stmt_free(st);
 	return rc;
@@ -331,7 +290,7 @@ static enum cs_err unit_counts(struct cs_store *s, const char *sql, int64_t wave
 		rc = cs_stmt_step(st, &row, err);
 		if (rc || !row)
 			break;
-		copy_col(st, 0, c.unit, sizeof(c.unit));
+		cs_stmt_text_copy(st, 0, c.unit, sizeof(c.unit));
 		if (which == 0) {
 			c.responses = cs_stmt_i64(st, 1);
 		} else {

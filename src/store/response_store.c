@@ -40,44 +40,35 @@ static bool code_ok(const char *s)
 	return true;
 }
 
-/* Copies column col (NULL as "") into a fixed field of size cap, cutting at cap - 1. */
-static void copy_col(struct cs_stmt *st, int col, char *out, size_t cap)
-{
-	size_t len = 0;
-	const char *t = cs_stmt_text(st, col, &len);
+/* A wave row with its response count (column 14). */
+#define WAVE_COLUMNS                                                                  \
+	CS_WAVE_COLUMNS                                                               \
+	", (select coalesce(sum(b.rows), 0) from response_batch b where b.wave_id = " \
+	"w.id) " CS_WAVE_FROM
 
-	if (!t)
-		len = 0;
-	if (len >= cap)
-		len = cap - 1;
-	if (len)
-		memcpy(out, t, len);
-	out[len] = '\0';
-}
-
-#define WAVE_COLUMNS                                                                          \
-	"w.id, w.code, w.questionnaire, w.questionnaire_version, p.code, p.starts, w.title, " \
-	"w.opens, w.closes, w.mode, w.has_weight, w.has_stratum, w.has_psu, w.has_fpc, "      \
-	"(select coalesce(sum(b.rows), 0) from response_batch b where b.wave_id = w.id) "     \
-	"from survey_wave w join period p on p.id = w.period_id "
-
-static void read_wave(struct cs_stmt *st, struct cs_wave *w)
+void cs_wave_row_read(struct cs_stmt *st, struct cs_wave *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->id = cs_stmt_i64(st, 0);
-	copy_col(st, 1, w->code, sizeof(w->code));
-	copy_col(st, 2, w->questionnaire, sizeof(w->questionnaire));
-	copy_col(st, 3, w->questionnaire_version, sizeof(w->questionnaire_version));
-	copy_col(st, 4, w->period, sizeof(w->period));
-	copy_col(st, 5, w->period_starts, sizeof(w->period_starts));
-	copy_col(st, 6, w->title, sizeof(w->title));
-	copy_col(st, 7, w->opens, sizeof(w->opens));
-	copy_col(st, 8, w->closes, sizeof(w->closes));
-	copy_col(st, 9, w->mode, sizeof(w->mode));
+	cs_stmt_text_copy(st, 1, w->code, sizeof(w->code));
+	cs_stmt_text_copy(st, 2, w->questionnaire, sizeof(w->questionnaire));
+	cs_stmt_text_copy(st, 3, w->questionnaire_version, sizeof(w->questionnaire_version));
+	cs_stmt_text_copy(st, 4, w->period, sizeof(w->period));
+	cs_stmt_text_copy(st, 5, w->period_starts, sizeof(w->period_starts));
+	cs_stmt_text_copy(st, 6, w->title, sizeof(w->title));
+	cs_stmt_text_copy(st, 7, w->opens, sizeof(w->opens));
+	cs_stmt_text_copy(st, 8, w->closes, sizeof(w->closes));
+	cs_stmt_text_copy(st, 9, w->mode, sizeof(w->mode));
 	w->has_weight = cs_stmt_i64(st, 10) != 0;
 	w->has_stratum = cs_stmt_i64(st, 11) != 0;
 	w->has_psu = cs_stmt_i64(st, 12) != 0;
 	w->has_fpc = cs_stmt_i64(st, 13) != 0;
+	w->responses = -1;
+}
+
+static void read_wave(struct cs_stmt *st, struct cs_wave *w)
+{
+	cs_wave_row_read(st, w);
 	w->responses = cs_stmt_i64(st, 14);
 }
 

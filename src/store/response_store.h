@@ -42,6 +42,18 @@ struct cs_wave {
 };
 
 /*
+ * The columns of a wave row, for `"select " CS_WAVE_COLUMNS CS_WAVE_FROM "where ..."`
+ * (w the wave, p its period), and the reader of those 14 columns; it sets
+ * responses to -1 (not counted).
+ */
+#define CS_WAVE_COLUMNS                                                                       \
+	"w.id, w.code, w.questionnaire, w.questionnaire_version, p.code, p.starts, w.title, " \
+	"w.opens, w.closes, w.mode, w.has_weight, w.has_stratum, w.has_psu, w.has_fpc "
+#define CS_WAVE_FROM "from survey_wave w join period p on p.id = w.period_id "
+
+void cs_wave_row_read(struct cs_stmt *st, struct cs_wave *w);
+
+/*
  * Adds a wave: w->code, questionnaire, questionnaire_version, period (a
  * period's code), title, opens, closes and mode are read; w->id is set.
  * Appends audit rows. CS_EINVAL for a code that breaks the code rule (letters,

@@ -56,22 +56,15 @@ enum cs_err cs_deadline_parse(struct cs_str s, char out[CS_STORE_TIME_LEN], stru
 		       (int)(s.len > 64 ? 64 : s.len), s.ptr);
 }
 
-static void copy_col(struct cs_stmt *st, int col, char *out, size_t cap)
-{
-	const char *t = cs_stmt_text(st, col, NULL);
-
-	snprintf(out, cap, "%s", t ? t : "");
-}
-
 static void read_round(struct cs_stmt *st, struct cs_round *r)
 {
 	memset(r, 0, sizeof(*r));
-	copy_col(st, 0, r->period, sizeof(r->period));
-	copy_col(st, 1, r->framework, sizeof(r->framework));
-	copy_col(st, 2, r->deadline, sizeof(r->deadline));
+	cs_stmt_text_copy(st, 0, r->period, sizeof(r->period));
+	cs_stmt_text_copy(st, 1, r->framework, sizeof(r->framework));
+	cs_stmt_text_copy(st, 2, r->deadline, sizeof(r->deadline));
 	r->closed = cs_stmt_i64(st, 3) != 0;
-	copy_col(st, 4, r->updated_by, sizeof(r->updated_by));
-	copy_col(st, 5, r->updated_at, sizeof(r->updated_at));
+	cs_stmt_text_copy(st, 4, r->updated_by, sizeof(r->updated_by));
+	cs_stmt_text_copy(st, 5, r->updated_at, sizeof(r->updated_at));
 }
 
 #define ROUND_COLUMNS "p.code, r.framework, r.deadline, r.closed, r.updated_by, r.updated_at"
@@ -327,7 +320,7 @@ enum cs_err cs_round_reopen(struct cs_store *s, const struct cs_period *p, const
 			 "framework = ?",
 			 "iit", ints, &fw_code, &row, &st, err);
 	if (!rc && row)
-		copy_col(st, 0, old, sizeof(old));
+		cs_stmt_text_copy(st, 0, old, sizeof(old));
 	cs_stmt_free(st);
 	cs_store_now(now);
 	if (!rc && row)
@@ -374,7 +367,7 @@ enum cs_err cs_round_may_submit(struct cs_store *s, const struct cs_period *p, c
 			 "framework = ?",
 			 "iit", ints, &fw_code, &row, &st, err);
 	if (!rc && row)
-		copy_col(st, 0, reopened, sizeof(reopened));
+		cs_stmt_text_copy(st, 0, reopened, sizeof(reopened));
 	cs_stmt_free(st);
 	if (until)
 		snprintf(until, CS_STORE_TIME_LEN, "%s", reopened);

@@ -442,3 +442,23 @@ enum cs_err cs_stmt_run(struct cs_stmt *st, struct cs_error *err)
 	st->ops->reset(st, NULL);
 	return rc;
 }
+
+void cs_stmt_text_copy(struct cs_stmt *st, int col, char *out, size_t cap)
+{
+	size_t len = 0;
+	const char *t = cs_stmt_text(st, col, &len);
+
+	if (cap == 0)
+		return;
+	if (!t)
+		len = 0;
+	if (len >= cap) {
+		len = cap - 1;
+		/* Back off continuation bytes so that a cut value stays UTF-8. */
+		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
+			len--;
+	}
+	if (len)
+		memcpy(out, t, len);
+	out[len] = '\0';
+}

@@ -120,6 +120,13 @@ double cs_stmt_double(struct cs_stmt *st, int col);
 const char *cs_stmt_text(struct cs_stmt *st, int col, size_t *len); /* NULL for SQL NULL */
 
 /*
+ * Copies text column col of the current row into out (cap bytes, NUL
+ * included): SQL NULL as "", a longer value cut at a UTF-8 character
+ * boundary so that the copy stays valid text.
+ */
+void cs_stmt_text_copy(struct cs_stmt *st, int col, char *out, size_t cap);
+
+/*
  * Runs a statement that returns no rows (insert, update, delete) to its end,
  * skipping any rows it does return, and resets it (bindings kept) so that it
  * can be bound and run again. The reset happens on failure too.

@@ -74,21 +74,6 @@ enum cs_token_state cs_token_state_at(const struct cs_token *t, const char *now)
 	return CS_TOKEN_OPEN;
 }
 
-/* Copies column col (NULL as "") into out of size cap, cut at cap - 1. */
-static void copy_col(struct cs_stmt *st, int col, char *out, size_t cap)
-{
-	size_t len = 0;
-	const char *t = cs_stmt_text(st, col, &len);
-
-	if (!t)
-		len = 0;
-	if (len >= cap)
-		len = cap - 1;
-	if (len)
-		memcpy(out, t, len);
-	out[len] = '\0';
-}
-
 /* The id of the row of table whose code is code; CS_ENOTFOUND naming what. */
 static enum cs_err find_id(struct cs_store *s, const char *sql, const char *code, const char *what,
 			   int64_t *out, struct cs_error *err)
@@ -235,14 +220,14 @@ enum cs_err cs_token_store_find(struct cs_store *s, const char *code, struct cs_
 	if (!rc && !row)
 		rc = cs_fail(err, CS_ENOTFOUND, "no token '%.32s'", code);
 	if (!rc) {
-		copy_col(st, 0, out->code, sizeof(out->code));
+		cs_stmt_text_copy(st, 0, out->code, sizeof(out->code));
 		out->wave_id = cs_stmt_i64(st, 1);
 		out->unit_id = cs_stmt_i64(st, 2);
-		copy_col(st, 3, out->wave, sizeof(out->wave));
-		copy_col(st, 4, out->unit, sizeof(out->unit));
-		copy_col(st, 5, out->issued_at, sizeof(out->issued_at));
-		copy_col(st, 6, out->expires_at, sizeof(out->expires_at));
-		copy_col(st, 7, out->used_at, sizeof(out->used_at));
+		cs_stmt_text_copy(st, 3, out->wave, sizeof(out->wave));
+		cs_stmt_text_copy(st, 4, out->unit, sizeof(out->unit));
+		cs_stmt_text_copy(st, 5, out->issued_at, sizeof(out->issued_at));
+		cs_stmt_text_copy(st, 6, out->expires_at, sizeof(out->expires_at));
+		cs_stmt_text_copy(st, 7, out->used_at, sizeof(out->used_at));
 	}
 	cs_stmt_free(st);
 	return rc;

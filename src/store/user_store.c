@@ -116,14 +116,6 @@ bool cs_password_verify(const char *hash, const char *pw, size_t len)
 	return hash && ok;
 }
 
-/* Copies column col (NULL as "") into out of size cap, cut at cap - 1. */
-static void copy_col(struct cs_stmt *st, int col, char *out, size_t cap)
-{
-	const char *t = cs_stmt_text(st, col, NULL);
-
-	snprintf(out, cap, "%s", t ? t : "");
-}
-
 /* The columns read_user expects, in order, from app_user u left-joined to unit n. */
 #define USER_COLUMNS                                                                \
 	"u.id, u.login, u.name, u.role, u.unit_id, n.code, u.subtree, u.disabled, " \
@@ -137,19 +129,19 @@ static enum cs_err read_user(struct cs_stmt *st, int first, struct cs_user *u, s
 
 	memset(u, 0, sizeof(*u));
 	u->id = cs_stmt_i64(st, first);
-	copy_col(st, first + 1, u->login, sizeof(u->login));
-	copy_col(st, first + 2, u->name, sizeof(u->name));
+	cs_stmt_text_copy(st, first + 1, u->login, sizeof(u->login));
+	cs_stmt_text_copy(st, first + 2, u->name, sizeof(u->name));
 	role = cs_stmt_text(st, first + 3, &len);
 	if (!role || !cs_role_parse(cs_str_make(role, len), &u->role))
 		return cs_fail(err, CS_ESTORE, "unknown role '%s' in the database",
 			       role ? role : "");
 	u->unit_id = cs_stmt_is_null(st, first + 4) ? 0 : cs_stmt_i64(st, first + 4);
-	copy_col(st, first + 5, u->unit, sizeof(u->unit));
+	cs_stmt_text_copy(st, first + 5, u->unit, sizeof(u->unit));
 	u->subtree = cs_stmt_i64(st, first + 6) != 0;
 	u->disabled = cs_stmt_i64(st, first + 7) != 0;
 	u->failed_logins = cs_stmt_i64(st, first + 8);
 	u->throttled_until = cs_stmt_i64(st, first + 9);
-	copy_col(st, first + 10, u->created_at, sizeof(u->created_at));
+	cs_stmt_text_copy(st, first + 10, u->created_at, sizeof(u->created_at));
 	return CS_OK;
 }
 
@@ -273,7 +265,7 @@ enum cs_err cs_user_find(struct cs_store *s, const char *login, struct cs_user *
 		rc = cs_stmt_step(st, found, err);
 	if (!rc && *found) {
 		rc = read_user(st, 0, out, err);
-		copy_col(st, 11, out->password_hash, sizeof(out->password_hash));
+		cs_stmt_text_copy(st, 11, out->password_hash, sizeof(out->password_hash));
 	}
 	cs_stmt_free(st);
 	return rc;
@@ -530,7 +522,7 @@ enum cs_err cs_session_find(struct cs_store *s, const char *token_sha256, int64_
 		memset(out, 0, sizeof(*out));
 		out->id = cs_stmt_i64(st, 0);
 		out->expires_at = cs_stmt_i64(st, 1);
-		copy_col(st, 2, out->csrf, sizeof(out->csrf));
+		cs_stmt_text_copy(st, 2, out->csrf, sizeof(out->csrf));
 		rc = read_user(st, 3, &out->user, err);
 		if (rc)
 			*found = false;
