@@ -81,7 +81,6 @@ struct acc {
 	double wsum;
 	struct cs_svy_est *main;   /* the satisfaction items, and what the headline needs */
 	struct cs_svy_est *pooled; /* pooled elements, pooled all, general */
-	struct cs_svy_est **el;	   /* per element: its satisfaction items */
 	double *sums;		   /* S_STRIDE per index item, then the expectation sums */
 };
 
@@ -95,7 +94,9 @@ struct acc {
  * need besides them, so that the weak-area tests (an item or element
  * against the headline) are combinations within one estimator; `pooled`
  * holds the pooled and general variables, whose own indices it reports.
- * With the default options main is the items alone.
+ * With the default options main is the items alone. Each element is a group
+ * of main's variables (cs_svy_est_set_groups), so that its index counts the
+ * respondents who answered the element.
  */
 struct cs_sipas {
 	const struct cs_questionnaire *q;
@@ -135,21 +136,18 @@ struct cs_sipas {
 	size_t key_cap;
 
 	/* scratch for one respondent */
-	double *y, *scale, *ey, *ex, *my, *mscale;
-	bool *valid, *evalid, *mvalid;
+	double *y, *scale, *ex, *my, *mscale;
+	bool *valid, *mvalid;
+	uint8_t *main_group; /* nmain: the element of each main variable, or CS_SVY_NO_GROUP */
 	uint64_t rows;
 };
 
-static void acc_free(struct acc *a, size_t nel)
+static void acc_free(struct acc *a)
 {
 	if (!a)
 		return;
 	cs_svy_est_free(a->main);
 	cs_svy_est_free(a->pooled);
-	if (a->el)
-		for (size_t e = 0; e < nel; e++)
-			cs_svy_est_free(a->el[e]);
-	cs_free(a->el);
 	cs_free(a->sums);
 	cs_free(a);
 }
@@ -170,18 +168,17 @@ static struct acc *acc_new(struct cs_sipas *s, enum cs_sipas_by by, const char *
 	a->name_en = "";
 	a->unit = CS_SIPAS_NONE;
 	a->level = CS_LEVEL_OTHER;
-	a->el = cs_calloc(s->nel ? s->nel : 1, sizeof(*a->el));
 	a->sums = cs_calloc(s->nsums ? s->nsums : 1, sizeof(double));
-	if (!a->el || !a->sums)
+	if (!a->sums)
 		rc = cs_fail(err, CS_ENOMEM, NULL);
 	if (!rc)
 		rc = cs_svy_est_new(s->design, s->nmain, &a->main, err);
+	if (!rc && s->nel)
+		rc = cs_svy_est_set_groups(a->main, s->nel, s->main_group, err);
 	if (!rc)
 		rc = cs_svy_est_new(s->design, s->npooled, &a->pooled, err);
-	for (size_t e = 0; e < s->nel && !rc; e++)
-		rc = cs_svy_est_new(s->design, s->el_count[e], &a->el[e], err);
 	if (rc) {
-		acc_free(a, s->nel);
+		acc_free(a);
 		return NULL;
 	}
 	return a;
@@ -195,9 +192,6 @@ static enum cs_err acc_merge(struct cs_sipas *s, struct acc *dst, const struct a
 
 	if (!rc)
 		rc = cs_svy_est_merge(dst->pooled, src->pooled, err);
-
-	for (size_t e = 0; e < s->nel && !rc; e++)
-		rc = cs_svy_est_merge(dst->el[e], src->el[e], err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < s->nsums; i++)
@@ -213,12 +207,12 @@ void cs_sipas_free(struct cs_sipas *s)
 		return;
 	if (s->unit_acc)
 		for (size_t u = 0; u < s->nunits; u++)
-			acc_free(s->unit_acc[u], s->nel);
+			acc_free(s->unit_acc[u]);
 	for (int l = 0; l < CS_LEVEL_COUNT_; l++)
-		acc_free(s->level_acc[l], s->nel);
+		acc_free(s->level_acc[l]);
 	for (size_t i = 0; i < s->keyed.len; i++)
-		acc_free(*(struct acc **)cs_vec_at(&s->keyed, i), s->nel);
-	acc_free(s->all_acc, s->nel);
+		acc_free(*(struct acc **)cs_vec_at(&s->keyed, i));
+	acc_free(s->all_acc);
 	cs_vec_release(&s->keyed);
 	cs_free(s->key_tab);
 	cs_free(s->unit_acc);
@@ -267,6 +261,9 @@ static enum cs_err plan_vars(struct cs_sipas *s, struct cs_error *err)
 			       "questionnaire '%s': %zu satisfaction items and %zu elements; at "
 			       "most %d variables can be estimated together",
 			       cs_questionnaire_info(q)->code, s->nsat, s->nel, VARS_MAX);
+	if (s->nel >= CS_SVY_NO_GROUP)
+		return cs_fail(err, CS_ETOOBIG, "questionnaire '%s': %zu elements; at most %d",
+			       cs_questionnaire_info(q)->code, s->nel, CS_SVY_NO_GROUP - 1);
 	s->sat = cs_arena_calloc(&s->arena, s->nsat + 1, sizeof(size_t));
 	s->sat_el = cs_arena_calloc(&s->arena, s->nsat + 1, sizeof(size_t));
 	s->sat_yesno = cs_arena_calloc(&s->arena, s->nsat + 1, sizeof(bool));
@@ -283,12 +280,11 @@ static enum cs_err plan_vars(struct cs_sipas *s, struct cs_error *err)
 	s->mvalid = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(bool));
 	s->main_vars = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(size_t));
 	s->main_pos = cs_arena_calloc(&s->arena, s->nfull, sizeof(size_t));
-	s->ey = cs_arena_calloc(&s->arena, s->nsat + 1, sizeof(double));
+	s->main_group = cs_arena_calloc(&s->arena, s->nmain + 1, 1);
 	s->ex = cs_arena_calloc(&s->arena, s->nel + 1, sizeof(double));
-	s->evalid = cs_arena_calloc(&s->arena, s->nsat + 1, sizeof(bool));
 	if (!s->sat || !s->sat_el || !s->sat_yesno || !s->sat_mask || !s->el_count || !s->el_vars ||
-	    !s->exp_item || !s->exp_off || !s->y || !s->scale || !s->valid || !s->ey || !s->ex ||
-	    !s->evalid || !s->my || !s->mscale || !s->mvalid || !s->main_vars || !s->main_pos)
+	    !s->exp_item || !s->exp_off || !s->y || !s->scale || !s->valid || !s->main_group ||
+	    !s->ex || !s->my || !s->mscale || !s->mvalid || !s->main_vars || !s->main_pos)
 		return cs_fail(err, CS_ENOMEM, NULL);
 	for (size_t k = 0, m = 0; k < s->nfull; k++) {
 		bool in = k < s->nsat ||
@@ -329,6 +325,9 @@ static enum cs_err plan_vars(struct cs_sipas *s, struct cs_error *err)
 			if (s->sat_el[k] == e)
 				s->el_vars[e][m++] = k;
 	}
+	for (size_t j = 0; j < s->nmain; j++)
+		s->main_group[j] = s->main_vars[j] < s->nsat ? (uint8_t)s->sat_el[s->main_vars[j]]
+							     : CS_SVY_NO_GROUP;
 	off = S_STRIDE * (s->nsat + 1);
 	for (size_t x = 0; x < s->nexp; x++) {
 		s->exp_off[x] = off;
@@ -713,19 +712,6 @@ enum cs_err cs_sipas_add(struct cs_sipas *s, const struct cs_sipas_resp *r, stru
 	if (!rc)
 		rc = cs_svy_est_add_scaled(a->pooled, ref, w, s->scale + s->v_pooled,
 					   s->y + s->v_pooled, s->valid + s->v_pooled, err);
-	for (size_t e = 0; e < s->nel && !rc; e++) {
-		bool any = false;
-
-		for (size_t j = 0; j < s->el_count[e]; j++) {
-			size_t k = s->el_vars[e][j];
-
-			s->ey[j] = s->y[k];
-			s->evalid[j] = s->valid[k];
-			any |= s->valid[k];
-		}
-		if (any)
-			rc = cs_svy_est_add(a->el[e], ref, w, s->ey, s->evalid, err);
-	}
 	if (rc)
 		return rc;
 
@@ -794,8 +780,9 @@ static void est_from(const struct cs_sipas *s, const struct cs_svy_result *r,
 }
 
 /*
- * An estimate from estimator est (coef NULL: variable var alone) with
- * the logit interval, or for a single item of an unweighted sample the
+ * An estimate from estimator est (coef NULL: variable var alone; with coef,
+ * var is the group of variables whose respondents count, or CS_SIPAS_NONE)
+ * with the logit interval, or for a single item of an unweighted sample the
  * counts interval of the questionnaire (M3.5).
  */
 static enum cs_err estimate(const struct cs_sipas *s, const struct cs_svy_est *est,
@@ -804,8 +791,9 @@ static enum cs_err estimate(const struct cs_sipas *s, const struct cs_svy_est *e
 {
 	struct cs_svy_result r;
 	struct cs_ci ci = {NAN, NAN, CS_CI_NONE};
-	enum cs_err rc =
-		coef ? cs_svy_est_combine(est, coef, &r, err) : cs_svy_est_mean(est, var, &r, err);
+	enum cs_err rc = !coef			? cs_svy_est_mean(est, var, &r, err)
+			 : var == CS_SIPAS_NONE ? cs_svy_est_combine(est, coef, &r, err)
+						: cs_svy_est_combine_group(est, coef, var, &r, err);
 
 	if (rc)
 		return rc;
@@ -994,7 +982,13 @@ static enum cs_err compute_domain(struct cs_sipas *s, struct cs_sipas_result *re
 {
 	enum cs_q_overall_agg head = s->qo.headline;
 	double alpha = res->alpha;
+	struct cs_error ignored = {0};
 	enum cs_err rc = CS_OK;
+
+	/* Dozens of estimates over the same estimators follow. Without memory
+	 * for it they are computed unprepared, with the same results. */
+	(void)cs_svy_est_prepare(a->main, &ignored);
+	(void)cs_svy_est_prepare(a->pooled, &ignored);
 
 	d->by = a->by;
 	d->code = rdup(res, a->code);
@@ -1031,8 +1025,9 @@ static enum cs_err compute_domain(struct cs_sipas *s, struct cs_sipas_result *re
 		it->dissatisfied = wl > 0 ? 100 * (sums[S_WL1] + sums[S_WL1 + 1]) / wl : NAN;
 	}
 
-	/* Element indices: the mean of the item indices over the element's own
-	 * estimator (n and df count its respondents), and the pooled ratio. */
+	/* Element indices: the mean of the item indices over the element's
+	 * group of main's variables (n and df count its respondents), and the
+	 * pooled ratio. */
 	for (size_t e = 0; e < s->nel && !rc; e++) {
 		struct cs_sipas_element *el = &d->elements[e];
 		size_t m = 0;
@@ -1042,11 +1037,14 @@ static enum cs_err compute_domain(struct cs_sipas *s, struct cs_sipas_result *re
 		for (size_t j = 0; j < s->el_count[e]; j++)
 			m += !(d->items[s->el_vars[e][j]].est.flags & CS_SIPAS_F_EMPTY);
 		if (m) {
-			for (size_t j = 0; j < s->el_count[e]; j++)
-				c[j] = d->items[s->el_vars[e][j]].est.flags & CS_SIPAS_F_EMPTY
-					       ? 0
-					       : 1.0 / (double)m;
-			rc = estimate(s, a->el[e], c, 0, NULL, &el->mean_of_items, alpha, err);
+			memset(cm, 0, s->nmain * sizeof(double));
+			for (size_t j = 0; j < s->el_count[e]; j++) {
+				size_t k = s->el_vars[e][j];
+
+				if (!(d->items[k].est.flags & CS_SIPAS_F_EMPTY))
+					cm[s->main_pos[k]] = 1.0 / (double)m;
+			}
+			rc = estimate(s, a->main, cm, e, NULL, &el->mean_of_items, alpha, err);
 		} else {
 			est_clear(&el->mean_of_items);
 		}
@@ -1065,8 +1063,8 @@ static enum cs_err compute_domain(struct cs_sipas *s, struct cs_sipas_result *re
 				cm[j] = c[s->v_pooled + j];
 		else
 			est = coef_target(s, a, c, cm);
-		rc = est ? estimate(s, est, cm, 0, NULL, &d->overall[CS_Q_OVERALL_MEAN_OF_ELEMENTS],
-				    alpha, err)
+		rc = est ? estimate(s, est, cm, CS_SIPAS_NONE, NULL,
+				    &d->overall[CS_Q_OVERALL_MEAN_OF_ELEMENTS], alpha, err)
 			 : cs_fail(err, CS_EINTERNAL, "no estimator holds the overall index");
 	} else {
 		est_clear(&d->overall[CS_Q_OVERALL_MEAN_OF_ELEMENTS]);

@@ -19,6 +19,7 @@
 #define INDEX_MAX (UINT32_MAX - 1)
 #define NVARS_MAX 256
 #define NO_PSU UINT32_MAX
+#define NO_GROUP SIZE_MAX
 
 /* R's onestrat treats a stratum whose fpc leaves less than this unsampled as a census. */
 #define CENSUS_F 1e-7
@@ -398,7 +399,19 @@ bool cs_svy_lonely_parse(struct cs_str s, enum cs_svy_lonely *out)
  *                and b_k b_l terms are kept as the row sums UA[k] = sum a_k b0
  *                and UB = sum b0^2 rather than K x K updates; reading
  *                AB(k, l) and BB(k, l) adds them back.
- * nany counts respondents with at least one valid answer.
+ * A "binary" respondent is uniform with every valid value 0 or 1 (the
+ * satisfied indicators of M3.2). With s_k = 1 for a valid 1 and m_k = 1 for an
+ * invalid answer, t_k = 1 - s_k, its terms are b0^2 times
+ *   a_k a_l = 1 - t_k - t_l + t_k t_l,
+ *   a_k b_l = 1 - t_k - m_l + t_k m_l,
+ *   b_k b_l = 1 - m_k - m_l + m_k m_l,
+ * so it adds b0^2 to CU, to CT[k] for each k with t_k and to CM[k] for each
+ * invalid k, and to the pair sums TT (t with t, k <= l), TM (t with m) and MM
+ * (m with m, k <= l) only for its unsatisfied and missing answers: a handful
+ * of updates instead of K^2 when most answers are satisfied.
+ * nany counts respondents with at least one valid answer; with groups of
+ * variables (cs_svy_est_set_groups), GANY[g] after the other sums counts
+ * those with a valid answer in group g.
  */
 struct cs_svy_est {
 	const struct cs_svy_design *d;
@@ -410,6 +423,18 @@ struct cs_svy_est {
 	double *n;	       /* per variable: valid answers */
 	double *wy2;	       /* per variable: sum of w y^2 over valid answers */
 	double nany, wany;     /* respondents with a valid answer, their weight */
+	size_t ngroups;
+	uint8_t *group;	 /* per variable: its group, or CS_SVY_NO_GROUP */
+	double *gn, *gw; /* per group: respondents with a valid answer in it, their weight */
+	size_t gany;	 /* offset of GANY in an entry */
+
+	/* cs_svy_est_prepare: P and W per variable (the means and weight sums),
+	 * and per entry the PSU or stratum totals of each variable's linearised
+	 * value, followed (unclustered) by the K x K matrix of the sums of their
+	 * products. Valid until the next add or merge. */
+	bool prepared;
+	double *pP, *pW, *prep;
+	size_t pstride;
 };
 
 #define E_NANY 0
@@ -424,21 +449,40 @@ struct cs_svy_est {
 #define E_AA_ROW(e, k) (2 + 4 * (e)->nvars + E_TRI_ROW(e, k))
 #define E_BB_ROW(e, k) (2 + 4 * (e)->nvars + E_TRI(e) + E_TRI_ROW(e, k))
 #define E_AB(e, k, l) (2 + 4 * (e)->nvars + 2 * E_TRI(e) + (k) * (e)->nvars + (l))
+/* The binary respondents' sums follow the dense ones. */
+#define E_BIN(e) (2 + 4 * (e)->nvars + 2 * E_TRI(e) + (e)->nvars * (e)->nvars)
+#define E_CU(e) E_BIN(e)
+#define E_CT(e, k) (E_BIN(e) + 1 + (k))
+#define E_CM(e, k) (E_BIN(e) + 1 + (e)->nvars + (k))
+#define E_TT_ROW(e, k) (E_BIN(e) + 1 + 2 * (e)->nvars + E_TRI_ROW(e, k))
+#define E_MM_ROW(e, k) (E_BIN(e) + 1 + 2 * (e)->nvars + E_TRI(e) + E_TRI_ROW(e, k))
+#define E_TM(e, k, l) (E_BIN(e) + 1 + 2 * (e)->nvars + 2 * E_TRI(e) + (k) * (e)->nvars + (l))
+#define E_UNCLUSTERED_STRIDE(K) \
+	(2 + 4 * (K) + (K) * ((K) + 1) + (K) * (K) + 1 + 2 * (K) + (K) * ((K) + 1) + (K) * (K))
+
+/* Element (k, l) of a symmetric matrix stored as the triangle l >= k from base. */
+static double tri(const struct cs_svy_est *e, const double *v, size_t base, size_t k, size_t l)
+{
+	return k <= l ? v[base + E_TRI_ROW(e, k) + l - k] : v[base + E_TRI_ROW(e, l) + k - l];
+}
 
 /* The cross sums of an unclustered entry v, for any k and l. */
 static double cross_aa(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
 {
-	return k <= l ? v[E_AA_ROW(e, k) + l - k] : v[E_AA_ROW(e, l) + k - l];
+	return tri(e, v, E_AA_ROW(e, 0), k, l) +
+	       (v[E_CU(e)] - v[E_CT(e, k)] - v[E_CT(e, l)] + tri(e, v, E_TT_ROW(e, 0), k, l));
 }
 
 static double cross_ab(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
 {
-	return v[E_AB(e, k, l)] + v[E_UA(e, k)];
+	return v[E_AB(e, k, l)] + v[E_UA(e, k)] +
+	       (v[E_CU(e)] - v[E_CT(e, k)] - v[E_CM(e, l)] + v[E_TM(e, k, l)]);
 }
 
 static double cross_bb(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
 {
-	return (k <= l ? v[E_BB_ROW(e, k) + l - k] : v[E_BB_ROW(e, l) + k - l]) + v[E_UB(e)];
+	return tri(e, v, E_BB_ROW(e, 0), k, l) + v[E_UB(e)] +
+	       (v[E_CU(e)] - v[E_CM(e, k)] - v[E_CM(e, l)] + tri(e, v, E_MM_ROW(e, 0), k, l));
 }
 
 static bool key_eq(const void *ctx, uint32_t idx, const void *key)
@@ -463,8 +507,7 @@ enum cs_err cs_svy_est_new(const struct cs_svy_design *d, size_t nvars, struct c
 	*out = NULL;
 	if (nvars < 1 || nvars > NVARS_MAX)
 		return cs_fail(err, CS_EINVAL, "%zu variables: expected 1 to %d", nvars, NVARS_MAX);
-	stride = d->opts.clustered ? 1 + 2 * nvars
-				   : 2 + 4 * nvars + nvars * (nvars + 1) + nvars * nvars;
+	stride = d->opts.clustered ? 1 + 2 * nvars : E_UNCLUSTERED_STRIDE(nvars);
 	e = cs_calloc(1, sizeof(*e));
 	if (!e)
 		return cs_fail(err, CS_ENOMEM, NULL);
@@ -492,7 +535,51 @@ void cs_svy_est_free(struct cs_svy_est *e)
 	cs_vec_release(&e->entries);
 	cs_free(e->n);
 	cs_free(e->wy2);
+	cs_free(e->group);
+	cs_free(e->gn);
+	cs_free(e->gw);
+	cs_free(e->pP);
+	cs_free(e->pW);
+	cs_free(e->prep);
 	cs_free(e);
+}
+
+enum cs_err cs_svy_est_set_groups(struct cs_svy_est *e, size_t ngroups, const uint8_t *group,
+				  struct cs_error *err)
+{
+	uint8_t *g;
+	double *gn, *gw;
+
+	if (e->keys.len || e->ngroups)
+		return cs_fail(err, CS_ESTATE,
+			       "groups of variables are set once, before the first respondent");
+	if (ngroups < 1 || ngroups > CS_SVY_NO_GROUP)
+		return cs_fail(err, CS_EINVAL, "%zu groups: expected 1 to %d", ngroups,
+			       CS_SVY_NO_GROUP);
+	for (size_t k = 0; k < e->nvars; k++)
+		if (group[k] >= ngroups && group[k] != CS_SVY_NO_GROUP)
+			return cs_fail(err, CS_EINVAL,
+				       "group %u of variable %zu: expected below %zu or none",
+				       (unsigned)group[k], k + 1, ngroups);
+	g = cs_malloc(e->nvars);
+	gn = cs_calloc(ngroups, sizeof(double));
+	gw = cs_calloc(ngroups, sizeof(double));
+	if (!g || !gn || !gw) {
+		cs_free(g);
+		cs_free(gn);
+		cs_free(gw);
+		return cs_fail(err, CS_ENOMEM, NULL);
+	}
+	memcpy(g, group, e->nvars);
+	e->group = g;
+	e->gn = gn;
+	e->gw = gw;
+	e->ngroups = ngroups;
+	e->gany = e->stride;
+	e->stride += ngroups;
+	cs_vec_release(&e->entries);
+	cs_vec_init(&e->entries, e->stride * sizeof(double), INDEX_MAX);
+	return CS_OK;
 }
 
 static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
@@ -533,6 +620,34 @@ static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, 
 }
 
 /*
+ * The cross sums of a binary respondent (see struct cs_svy_est): b2 = b0^2
+ * added for the t and m indicators only. t lists the variables with t_k
+ * (unsatisfied or invalid), m those with m_k (invalid), both ascending.
+ */
+static void add_binary(struct cs_svy_est *e, double *v, double b2, const uint8_t *t, size_t nt,
+		       const uint8_t *m, size_t nm)
+{
+	v[E_CU(e)] += b2;
+	for (size_t i = 0; i < nt; i++) {
+		double *row = &v[E_TT_ROW(e, t[i])] - t[i];
+		double *tm = &v[E_TM(e, t[i], 0)];
+
+		v[E_CT(e, t[i])] += b2;
+		for (size_t j = i; j < nt; j++)
+			row[t[j]] += b2;
+		for (size_t j = 0; j < nm; j++)
+			tm[m[j]] += b2;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		double *row = &v[E_MM_ROW(e, m[i])] - m[i];
+
+		v[E_CM(e, m[i])] += b2;
+		for (size_t j = i; j < nm; j++)
+			row[m[j]] += b2;
+	}
+}
+
+/*
  * Adds one respondent's terms to entry v. Variable k has the weight
  * b_k = weight * scale_k when valid and 0 otherwise, and a_k = b_k y_k.
  * Unclustered entries also take the cross sums; an invalid answer
@@ -540,40 +655,68 @@ static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, 
  * loops over a and b (which the compiler vectorises), giving the same sums
  * as adding only the valid pairs. A uniform respondent (every variable
  * valid, one weight) adds its a_k b_l and b_k b_l terms to the row sums
- * UA and UB instead (see struct cs_svy_est).
+ * UA and UB instead, and a binary one (one weight, values 0 or 1) only its
+ * unsatisfied and missing answers' terms (see struct cs_svy_est).
  */
 static void add_terms(struct cs_svy_est *e, double *v, double weight, const double *scale,
 		      const double *y, const bool *valid)
 {
-	size_t K = e->nvars;
-	double av[NVARS_MAX], bv[NVARS_MAX];
-	bool uniform = true;
+	size_t K = e->nvars, nt = 0, nm = 0;
+	double av[NVARS_MAX], bv[NVARS_MAX], nv[NVARS_MAX], yv[NVARS_MAX], b0 = 0;
+	double *restrict va = &v[E_A(e, 0)], *restrict vb = &v[E_B(e, 0)];
+	double *restrict en = e->n, *restrict ewy2 = e->wy2;
+	uint8_t t[NVARS_MAX], m[NVARS_MAX];
+	unsigned uniform = 1, binary = 1;
 
+	/* Branch-free: which answers are unsatisfied or missing is as good as
+	 * random. An invalid answer adds 0 to every sum, which leaves it as it
+	 * was. */
 	for (size_t k = 0; k < K; k++) {
-		bool ok = !valid || valid[k];
+		unsigned ok = !valid || valid[k], bad = !ok, zero, one;
 		double b = ok ? (scale ? weight * scale[k] : weight) : 0;
 
 		bv[k] = b;
-		av[k] = ok ? b * y[k] : 0;
-		uniform &= ok && b == bv[0];
+		yv[k] = ok ? y[k] : 0;
+		av[k] = b * yv[k];
+		nv[k] = ok;
+		zero = yv[k] == 0;
+		one = yv[k] == 1;
+		uniform &= ok & (b == bv[0]);
+		b0 = b0 == 0 ? b : b0;
+		binary &= bad | ((b == b0) & (zero | one));
+		t[nt] = (uint8_t)k;
+		m[nm] = (uint8_t)k;
+		nt += bad | zero;
+		nm += bad;
 	}
 	for (size_t k = 0; k < K; k++) {
-		double a = av[k], b = bv[k], *aa, *ab, *bb;
+		va[k] += av[k];
+		vb[k] += bv[k];
+		en[k] += nv[k];
+		ewy2[k] += av[k] * yv[k];
+	}
+	if (e->d->opts.clustered)
+		return;
+	{
+		double *restrict vn = &v[E_N(e, 0)];
 
-		if (valid && !valid[k])
+		for (size_t k = 0; k < K; k++)
+			vn[k] += nv[k];
+	}
+	if (binary) {
+		add_binary(e, v, b0 * b0, t, nt, m, nm);
+		return;
+	}
+	for (size_t k = 0; k < K; k++) {
+		double a = av[k], b = bv[k], *restrict aa, *restrict ab, *restrict bb;
+
+		if (!nv[k])
 			continue;
-		v[E_A(e, k)] += a;
-		v[E_B(e, k)] += b;
-		e->n[k] += 1;
-		e->wy2[k] += a * y[k];
-		if (e->d->opts.clustered)
-			continue;
-		v[E_N(e, k)] += 1;
 		aa = &v[E_AA_ROW(e, k)] - k;
 		for (size_t l = k; l < K; l++)
 			aa[l] += a * av[l];
 		if (uniform) {
-			v[E_UA(e, k)] += a * bv[0];
+			v[E_UA(e, k)] += a * b;
 			continue;
 		}
 		ab = &v[E_AB(e, k, 0)];
@@ -583,7 +726,7 @@ static void add_terms(struct cs_svy_est *e, double *v, double weight, const doub
 		for (size_t l = k; l < K; l++)
 			bb[l] += b * bv[l];
 	}
-	if (uniform && !e->d->opts.clustered)
+	if (uniform)
 		v[E_UB(e)] += bv[0] * bv[0];
 }
 
@@ -618,9 +761,21 @@ enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, d
 		e->tab.len++;
 	}
 	v = cs_vec_at(&e->entries, s->idx1 - 1);
+	e->prepared = false;
 	v[E_NANY] += 1;
 	e->nany += 1;
 	e->wany += weight;
+	if (e->ngroups) {
+		uint8_t hit[CS_SVY_NO_GROUP + 1] = {0};
+
+		for (size_t k = 0; k < e->nvars; k++)
+			hit[e->group[k]] |= !valid || valid[k];
+		for (size_t g = 0; g < e->ngroups; g++) {
+			v[e->gany + g] += hit[g];
+			e->gn[g] += hit[g];
+			e->gw[g] += hit[g] ? weight : 0;
+		}
+	}
 	add_terms(e, v, weight, scale, y, valid);
 	return CS_OK;
 }
@@ -637,9 +792,11 @@ enum cs_err cs_svy_est_merge(struct cs_svy_est *dst, const struct cs_svy_est *sr
 	size_t fresh = 0, cap;
 	enum cs_err rc;
 
-	if (dst->d != src->d || dst->nvars != src->nvars)
+	if (dst->d != src->d || dst->nvars != src->nvars || dst->ngroups != src->ngroups ||
+	    (dst->ngroups && memcmp(dst->group, src->group, dst->nvars) != 0))
 		return cs_fail(err, CS_EINVAL,
-			       "estimators to merge differ in design or variables (%zu and %zu)",
+			       "estimators to merge differ in design, variables (%zu and %zu) or "
+			       "groups",
 			       dst->nvars, src->nvars);
 	if (dst == src)
 		return cs_fail(err, CS_EINVAL, "an estimator cannot be merged into itself");
@@ -684,8 +841,13 @@ enum cs_err cs_svy_est_merge(struct cs_svy_est *dst, const struct cs_svy_est *sr
 		dst->n[k] += src->n[k];
 		dst->wy2[k] += src->wy2[k];
 	}
+	dst->prepared = false;
 	dst->nany += src->nany;
 	dst->wany += src->wany;
+	for (size_t g = 0; g < dst->ngroups; g++) {
+		dst->gn[g] += src->gn[g];
+		dst->gw[g] += src->gw[g];
+	}
 	return CS_OK;
 }
 
@@ -720,15 +882,18 @@ static void result_clear(struct cs_svy_result *out)
  * on a subset() design, with its lonely-PSU rules.
  */
 static enum cs_err variance(const struct cs_svy_est *e, const size_t *sup, const double *c,
-			    size_t nsup, const double *P, const double *W, struct stratum_sums *ss,
-			    struct cs_svy_result *out, struct cs_error *err)
+			    size_t nsup, size_t grp, const double *P, const double *W,
+			    struct stratum_sums *ss, struct cs_svy_result *out,
+			    struct cs_error *err)
 {
 	const struct cs_svy_design *d = e->d;
 	bool single = nsup == 1;
+	size_t any = grp == NO_GROUP ? E_NANY : e->gany + grp;
 	double var = 0, reached_psus = 0, nstrat = 0, nok = 0;
 
 	for (size_t i = 0; i < e->keys.len; i++) {
 		const double *v = cs_vec_at(&e->entries, i);
+		const double *row = e->prepared ? e->prep + i * e->pstride : NULL;
 		uint32_t key = *(const uint32_t *)cs_vec_at(&e->keys, i);
 		struct stratum_sums *s;
 		double z = 0, z2 = 0;
@@ -736,18 +901,27 @@ static enum cs_err variance(const struct cs_svy_est *e, const size_t *sup, const
 		for (size_t j = 0; j < nsup; j++) {
 			size_t k = sup[j];
 
-			z += c[j] * (v[E_A(e, k)] - P[k] * v[E_B(e, k)]) / W[k];
+			z += row ? c[j] * row[k]
+				 : c[j] * (v[E_A(e, k)] - P[k] * v[E_B(e, k)]) / W[k];
 		}
 		if (d->opts.clustered) {
 			s = &ss[((const struct psu *)cs_vec_at(&d->psus, key))->stratum];
 			s->z += z;
 			s->z2 += z * z;
-			s->reached += single ? v[E_B(e, sup[0])] > 0 : v[E_NANY] > 0;
+			s->reached += single ? v[E_B(e, sup[0])] > 0 : v[any] > 0;
 			continue;
 		}
 		/* Unclustered: every respondent is a PSU, and the sum of their
 		 * squared z comes from the cross sums. */
-		for (size_t j = 0; j < nsup; j++) {
+		for (size_t j = 0; row && j < nsup; j++) {
+			const double *q = row + e->nvars + sup[j] * e->nvars;
+			double cq = 0;
+
+			for (size_t m = 0; m < nsup; m++)
+				cq += c[m] * q[sup[m]];
+			z2 += c[j] * cq;
+		}
+		for (size_t j = 0; !row && j < nsup; j++) {
 			for (size_t m = 0; m < nsup; m++) {
 				size_t k = sup[j], l = sup[m];
 
@@ -761,7 +935,7 @@ static enum cs_err variance(const struct cs_svy_est *e, const size_t *sup, const
 		s = &ss[key];
 		s->z += z;
 		s->z2 += z2;
-		s->reached += single ? v[E_N(e, sup[0])] : v[E_NANY];
+		s->reached += single ? v[E_N(e, sup[0])] : v[any];
 	}
 
 	for (size_t h = 0; h < d->strata.len; h++) {
@@ -843,7 +1017,7 @@ static void design_effect(const struct cs_svy_est *e, size_t k, double P, double
 	out->n_eff = n / out->deff_replace;
 }
 
-static enum cs_err estimate(const struct cs_svy_est *e, const double *coef, size_t var,
+static enum cs_err estimate(const struct cs_svy_est *e, const double *coef, size_t var, size_t grp,
 			    struct cs_svy_result *out, struct cs_error *err)
 {
 	const struct cs_svy_design *d = e->d;
@@ -875,7 +1049,7 @@ static enum cs_err estimate(const struct cs_svy_est *e, const double *coef, size
 			c[nsup++] = ck;
 		}
 	}
-	for (size_t i = 0; i < e->keys.len; i++) {
+	for (size_t i = 0; i < e->keys.len && !e->prepared; i++) {
 		const double *v = cs_vec_at(&e->entries, i);
 
 		for (size_t j = 0; j < nsup; j++) {
@@ -883,8 +1057,12 @@ static enum cs_err estimate(const struct cs_svy_est *e, const double *coef, size
 			W[sup[j]] += v[E_B(e, sup[j])];
 		}
 	}
-	out->n = (uint64_t)(nsup == 1 ? e->n[sup[0]] : e->nany);
-	out->wsum = nsup == 1 ? W[sup[0]] : e->wany;
+	for (size_t j = 0; j < nsup && e->prepared; j++) {
+		P[sup[j]] = e->pP[sup[j]];
+		W[sup[j]] = e->pW[sup[j]];
+	}
+	out->n = (uint64_t)(nsup == 1 ? e->n[sup[0]] : grp == NO_GROUP ? e->nany : e->gn[grp]);
+	out->wsum = nsup == 1 ? W[sup[0]] : grp == NO_GROUP ? e->wany : e->gw[grp];
 	for (size_t j = 0; j < nsup; j++) {
 		if (W[sup[j]] == 0) {
 			out->flags |= CS_SVY_EMPTY;
@@ -893,10 +1071,11 @@ static enum cs_err estimate(const struct cs_svy_est *e, const double *coef, size
 	}
 	out->mean = 0;
 	for (size_t j = 0; j < nsup; j++) {
-		P[sup[j]] /= W[sup[j]];
+		if (!e->prepared)
+			P[sup[j]] /= W[sup[j]];
 		out->mean += c[j] * P[sup[j]];
 	}
-	rc = variance(e, sup, c, nsup, P, W, ss, out, err);
+	rc = variance(e, sup, c, nsup, grp, P, W, ss, out, err);
 	if (rc) {
 		result_clear(out);
 		goto out;
@@ -912,6 +1091,66 @@ out:
 	return rc;
 }
 
+enum cs_err cs_svy_est_prepare(struct cs_svy_est *e, struct cs_error *err)
+{
+	size_t K = e->nvars, n = e->keys.len;
+	size_t pstride = K + (e->d->opts.clustered ? 0 : K * K);
+	double *P, *W, *prep;
+
+	if (e->prepared)
+		return CS_OK;
+	if (n > SIZE_MAX / sizeof(double) / pstride)
+		return cs_fail(err, CS_ETOOBIG, "%zu strata or PSUs: too many to prepare", n);
+	P = cs_calloc(K, sizeof(*P));
+	W = cs_calloc(K, sizeof(*W));
+	prep = cs_calloc(n ? n * pstride : 1, sizeof(*prep));
+	if (!P || !W || !prep) {
+		cs_free(P);
+		cs_free(W);
+		cs_free(prep);
+		return cs_fail(err, CS_ENOMEM, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const double *v = cs_vec_at(&e->entries, i);
+
+		for (size_t k = 0; k < K; k++) {
+			P[k] += v[E_A(e, k)];
+			W[k] += v[E_B(e, k)];
+		}
+	}
+	for (size_t k = 0; k < K; k++)
+		P[k] = W[k] != 0 ? P[k] / W[k] : 0;
+	/* The same terms as variance() computes unprepared, once per entry. */
+	for (size_t i = 0; i < n; i++) {
+		const double *v = cs_vec_at(&e->entries, i);
+		double *row = prep + i * pstride, *q = row + K;
+
+		for (size_t k = 0; k < K; k++)
+			row[k] = W[k] != 0 ? (v[E_A(e, k)] - P[k] * v[E_B(e, k)]) / W[k] : 0;
+		if (e->d->opts.clustered)
+			continue;
+		for (size_t k = 0; k < K; k++) {
+			for (size_t l = 0; l < K; l++) {
+				if (W[k] == 0 || W[l] == 0)
+					continue;
+				q[k * K + l] = (cross_aa(e, v, k, l) - P[l] * cross_ab(e, v, k, l) -
+						P[k] * cross_ab(e, v, l, k) +
+						P[k] * P[l] * cross_bb(e, v, k, l)) /
+					       (W[k] * W[l]);
+			}
+		}
+	}
+	cs_free(e->pP);
+	cs_free(e->pW);
+	cs_free(e->prep);
+	e->pP = P;
+	e->pW = W;
+	e->prep = prep;
+	e->pstride = pstride;
+	e->prepared = true;
+	return CS_OK;
+}
+
 enum cs_err cs_svy_est_mean(const struct cs_svy_est *e, size_t var, struct cs_svy_result *out,
 			    struct cs_error *err)
 {
@@ -920,15 +1159,22 @@ enum cs_err cs_svy_est_mean(const struct cs_svy_est *e, size_t var, struct cs_sv
 		return cs_fail(err, CS_EINVAL, "variable %zu: the estimator has %zu", var + 1,
 			       e->nvars);
 	}
-	return estimate(e, NULL, var, out, err);
+	return estimate(e, NULL, var, NO_GROUP, out, err);
 }
 
-enum cs_err cs_svy_est_combine(const struct cs_svy_est *e, const double *coef,
-			       struct cs_svy_result *out, struct cs_error *err)
+static enum cs_err combine(const struct cs_svy_est *e, const double *coef, size_t grp,
+			   struct cs_svy_result *out, struct cs_error *err)
 {
 	bool nonzero = false;
 
 	for (size_t k = 0; k < e->nvars; k++) {
+		if (grp != NO_GROUP && coef[k] != 0 && e->group[k] != grp) {
+			result_clear(out);
+			return cs_fail(err, CS_EINVAL,
+				       "coefficient %g of variable %zu: the variable is not in "
+				       "group %zu",
+				       coef[k], k + 1, grp);
+		}
 		if (!isfinite(coef[k])) {
 			result_clear(out);
 			return cs_fail(err, CS_EINVAL,
@@ -941,7 +1187,24 @@ enum cs_err cs_svy_est_combine(const struct cs_svy_est *e, const double *coef,
 		result_clear(out);
 		return cs_fail(err, CS_EINVAL, "every coefficient is 0: expected at least one");
 	}
-	return estimate(e, coef, 0, out, err);
+	return estimate(e, coef, 0, grp, out, err);
+}
+
+enum cs_err cs_svy_est_combine(const struct cs_svy_est *e, const double *coef,
+			       struct cs_svy_result *out, struct cs_error *err)
+{
+	return combine(e, coef, NO_GROUP, out, err);
+}
+
+enum cs_err cs_svy_est_combine_group(const struct cs_svy_est *e, const double *coef, size_t group,
+				     struct cs_svy_result *out, struct cs_error *err)
+{
+	if (group >= e->ngroups) {
+		result_clear(out);
+		return cs_fail(err, CS_EINVAL, "group %zu: the estimator has %zu", group,
+			       e->ngroups);
+	}
+	return combine(e, coef, group, out, err);
 }
 
 enum cs_err cs_svy_ci(const struct cs_svy_result *r, struct cs_str method, double alpha,

@@ -123,6 +123,23 @@ enum cs_err cs_svy_est_new(const struct cs_svy_design *d, size_t nvars, struct c
 /* Frees the estimator; NULL is a no-op. */
 void cs_svy_est_free(struct cs_svy_est *e);
 
+/* The group of a variable that belongs to none (cs_svy_est_set_groups). */
+#define CS_SVY_NO_GROUP 255
+
+/*
+ * Assigns the estimator's variables to groups: group[k] is variable k's group
+ * (below ngroups, at most 255 groups) or CS_SVY_NO_GROUP. Each stratum or PSU
+ * then also counts the respondents with a valid answer in each group, so that
+ * a combination of one group's variables (cs_svy_est_combine_group) has the
+ * n, wsum, df and lonely-stratum rule of an estimator that held those
+ * variables alone (M3.3: an element index over the element's respondents),
+ * without accumulating its sums a second time. Set once, before the first
+ * respondent. CS_ESTATE after a respondent or a second call; CS_EINVAL for a
+ * group out of range; CS_ENOMEM.
+ */
+enum cs_err cs_svy_est_set_groups(struct cs_svy_est *e, size_t ngroups, const uint8_t *group,
+				  struct cs_error *err);
+
 /*
  * Adds one in-domain respondent: ref from cs_svy_design_add, the sampling
  * weight (1 when the sample has no weights), the nvars values y and which of
@@ -155,11 +172,25 @@ enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, d
  * union of both domains, as if each of src's respondents had also been
  * added to dst (M3.4: a parent unit's domain pools its children's
  * respondents). The domains must not share a respondent. src is unchanged.
- * CS_EINVAL when the two differ in design or number of variables or are the
+ * CS_EINVAL when the two differ in design, number of variables or groups or are the
  * same estimator; CS_ENOMEM, with dst unchanged.
  */
 enum cs_err cs_svy_est_merge(struct cs_svy_est *dst, const struct cs_svy_est *src,
 			     struct cs_error *err);
+
+/*
+ * Prepares the estimator for many estimates after its last respondent: the
+ * linearised totals of every variable and the sums of their products are
+ * computed once per stratum or PSU, so that each later cs_svy_est_mean or
+ * cs_svy_est_combine costs the square of its nonzero coefficients per
+ * stratum or PSU instead of recomputing them from the cross sums (M3.6: a
+ * domain's weak-area tests are dozens of combinations over the same
+ * variables). Results agree with the unprepared ones up to rounding. Adding a
+ * respondent or merging into the estimator undoes it; preparing again is
+ * allowed. Optional: CS_ENOMEM or CS_ETOOBIG leave the estimator usable,
+ * unprepared.
+ */
+enum cs_err cs_svy_est_prepare(struct cs_svy_est *e, struct cs_error *err);
 
 /* Flags of a result. */
 enum {
@@ -209,6 +240,17 @@ enum cs_err cs_svy_est_mean(const struct cs_svy_est *e, size_t var, struct cs_sv
  */
 enum cs_err cs_svy_est_combine(const struct cs_svy_est *e, const double *coef,
 			       struct cs_svy_result *out, struct cs_error *err);
+
+/*
+ * As cs_svy_est_combine, with the respondents behind n, wsum, df and the
+ * lonely-stratum rule those with a valid answer to at least one variable of
+ * the group (cs_svy_est_set_groups): the result equals cs_svy_est_combine on
+ * an estimator holding only the group's variables. Errors as
+ * cs_svy_est_combine, and CS_EINVAL for a group out of range or a nonzero
+ * coefficient of a variable outside the group.
+ */
+enum cs_err cs_svy_est_combine_group(const struct cs_svy_est *e, const double *coef, size_t group,
+				     struct cs_svy_result *out, struct cs_error *err);
 
 /*
  * The interval of a result with the named method of core/ci.h at level

@@ -217,6 +217,17 @@ struct scan_ctx {
 	struct cs_error fatal_err;
 };
 
+#define PREFETCH_AHEAD 8
+
+static inline void prefetch(const void *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	__builtin_prefetch(p);
+#else
+	(void)p;
+#endif
+}
+
 /* Feeds a chunk's rows to the estimation, sorted by unit (a stable counting sort). */
 static enum cs_err estimate_chunk(struct scan_ctx *c, struct chunk *ch, struct cs_error *err)
 {
@@ -234,6 +245,17 @@ static enum cs_err estimate_chunk(struct scan_ctx *c, struct chunk *ch, struct c
 		const struct chunk_row *cr = &ch->rows[c->order[j]];
 		struct cs_sipas_resp r = {.unit = cr->unit, .weight = cr->weight, .fpc = cr->fpc};
 		struct cs_str f[F_COUNT];
+
+		/* In unit order the rows are scattered over the chunk: ask for
+		 * the rows and then the text of the next few ahead of time. */
+		if (j + 2 * PREFETCH_AHEAD < ch->nrows)
+			prefetch(&ch->rows[c->order[j + 2 * PREFETCH_AHEAD]]);
+		if (j + PREFETCH_AHEAD < ch->nrows) {
+			const struct chunk_row *next = &ch->rows[c->order[j + PREFETCH_AHEAD]];
+
+			prefetch(ch->text.data + next->off[F_STRATUM]);
+			prefetch(ch->text.data + next->off[F_ANSWERS]);
+		}
 
 		for (int k = 0; k < F_COUNT; k++)
 			f[k] = cs_str_make(ch->text.data + cr->off[k], cr->len[k]);

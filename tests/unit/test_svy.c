@@ -797,6 +797,9 @@ static void test_combine_matches_items(void **state)
 }
 
 static void expect_err(enum cs_err rc, enum cs_err want, const struct cs_error *err,
+		       const char *msg);
+
+static void expect_err(enum cs_err rc, enum cs_err want, const struct cs_error *err,
 		       const char *msg)
 {
 	assert_int_equal(rc, want);
@@ -869,6 +872,221 @@ static void test_bad_input(void **state)
 	cs_svy_design_free(other);
 }
 
+/* ---- Groups of variables, prepared estimators, the binary and dense sums ---- */
+
+static void close_to(double got, double want)
+{
+	if (isnan(want)) {
+		assert_true(isnan(got));
+		return;
+	}
+	if (fabs(got - want) > 1e-12 * fmax(1, fabs(want))) {
+		fprintf(stderr, "got %.17g, want %.17g\n", got, want);
+		fail();
+	}
+}
+
+static void same_result(const struct cs_svy_result *a, const struct cs_svy_result *b)
+{
+	close_to(a->mean, b->mean);
+	close_to(a->se, b->se);
+	close_to(a->df, b->df);
+	close_to(a->wsum, b->wsum);
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->flags, b->flags);
+}
+
+/*
+ * Four 0/1 variables in two groups (0, 1 | 2, 3). all holds the four with
+ * groups; g0 only the first two, fed only the respondents who answered one of
+ * them, as an estimator of that group alone would be; twice the same answers
+ * times 2, which takes the dense sums instead of the binary ones; plain the
+ * same as all, never prepared.
+ */
+struct quad {
+	struct cs_svy_design *d;
+	struct cs_svy_est *all, *g0, *twice, *plain;
+};
+
+static void quad_add(struct quad *q, int i)
+{
+	struct cs_svy_ref ref;
+	char st[16], psu[16];
+	double y[4], y2[4];
+	bool v[4];
+
+	for (int k = 0; k < 4; k++) {
+		y[k] = (double)((i * (k + 3) + k) % 5 < 3);
+		y2[k] = 2 * y[k];
+		/* Respondents 0, 10, 20, ... answer group 1 only. */
+		v[k] = (k < 2 ? i % 10 != 0 : true) && (i + k) % 7 != 0;
+	}
+	snprintf(st, sizeof(st), "s%d", i % 3);
+	snprintf(psu, sizeof(psu), "p%d", i / 4);
+	assert_int_equal(cs_svy_design_add(q->d, cs_str_from(st), cs_str_from(psu), 0, &ref, NULL),
+			 CS_OK);
+	assert_int_equal(cs_svy_est_add(q->all, ref, 1 + i % 4, y, v, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_add(q->plain, ref, 1 + i % 4, y, v, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_add(q->twice, ref, 1 + i % 4, y2, v, NULL), CS_OK);
+	if (v[0] || v[1])
+		assert_int_equal(cs_svy_est_add(q->g0, ref, 1 + i % 4, y, v, NULL), CS_OK);
+}
+
+static void quad_make(struct quad *q, bool clustered)
+{
+	struct cs_svy_design_opts opts = {.clustered = clustered};
+	const uint8_t groups[4] = {0, 0, 1, 1};
+
+	assert_int_equal(cs_svy_design_new(&opts, &q->d, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_new(q->d, 4, &q->all, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_new(q->d, 4, &q->plain, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_new(q->d, 4, &q->twice, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_new(q->d, 2, &q->g0, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_set_groups(q->all, 2, groups, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_set_groups(q->plain, 2, groups, NULL), CS_OK);
+	for (int i = 0; i < 120; i++)
+		quad_add(q, i);
+}
+
+static void quad_free(struct quad *q)
+{
+	cs_svy_est_free(q->all);
+	cs_svy_est_free(q->plain);
+	cs_svy_est_free(q->twice);
+	cs_svy_est_free(q->g0);
+	cs_svy_design_free(q->d);
+}
+
+static void test_groups(void **state)
+{
+	(void)state;
+	for (int clustered = 0; clustered < 2; clustered++) {
+		struct quad q;
+		struct cs_svy_result rg, r0, rall;
+		struct cs_error err;
+		const uint8_t bad[4] = {0, 2, 1, 1};
+
+		quad_make(&q, clustered);
+		assert_int_equal(cs_svy_design_finish(q.d, NULL), CS_OK);
+		/* Group 0's mean equals the one of an estimator of its variables alone. */
+		assert_int_equal(
+			cs_svy_est_combine_group(q.all, (double[]){0.5, 0.5, 0, 0}, 0, &rg, NULL),
+			CS_OK);
+		assert_int_equal(cs_svy_est_combine(q.g0, (double[]){0.5, 0.5}, &r0, NULL), CS_OK);
+		same_result(&rg, &r0);
+		/* Without the group, the respondents of group 1 count too. */
+		assert_int_equal(cs_svy_est_combine(q.all, (double[]){0.5, 0.5, 0, 0}, &rall, NULL),
+				 CS_OK);
+		close_to(rall.mean, rg.mean);
+		assert_true(rall.n > rg.n);
+		assert_true(rall.wsum > rg.wsum);
+
+		expect_err(
+			cs_svy_est_combine_group(q.all, (double[]){0.5, 0, 0.5, 0}, 0, &rg, &err),
+			CS_EINVAL, &err, "variable 3: the variable is not in group 0");
+		assert_true(isnan(rg.mean));
+		expect_err(cs_svy_est_combine_group(q.all, (double[]){1, 0, 0, 0}, 2, &rg, &err),
+			   CS_EINVAL, &err, "group 2: the estimator has 2");
+		expect_err(cs_svy_est_combine_group(q.twice, (double[]){1, 0, 0, 0}, 0, &rg, &err),
+			   CS_EINVAL, &err, "group 0: the estimator has 0");
+		expect_err(cs_svy_est_set_groups(q.all, 2, bad, &err), CS_ESTATE, &err,
+			   "groups of variables are set once, before the first respondent");
+		expect_err(cs_svy_est_merge(q.all, q.twice, &err), CS_EINVAL, &err,
+			   "estimators to merge differ in design, variables (4 and 4) or groups");
+		quad_free(&q);
+	}
+}
+
+static void test_set_groups_bad(void **state)
+{
+	struct cs_svy_design_opts opts = {0};
+	struct cs_svy_design *d;
+	struct cs_svy_est *e;
+	struct cs_error err;
+
+	(void)state;
+	assert_int_equal(cs_svy_design_new(&opts, &d, NULL), CS_OK);
+	assert_int_equal(cs_svy_est_new(d, 3, &e, NULL), CS_OK);
+	expect_err(cs_svy_est_set_groups(e, 2, (const uint8_t[]){0, 2, 1}, &err), CS_EINVAL, &err,
+		   "group 2 of variable 2: expected below 2 or none");
+	expect_err(cs_svy_est_set_groups(e, 0, (const uint8_t[]){0, 0, 0}, &err), CS_EINVAL, &err,
+		   "0 groups: expected 1 to 255");
+	assert_int_equal(
+		cs_svy_est_set_groups(e, 1, (const uint8_t[]){0, CS_SVY_NO_GROUP, 0}, NULL), CS_OK);
+	cs_svy_est_free(e);
+	cs_svy_design_free(d);
+}
+
+/* Every mean, and combinations over one and several variables, of two estimators. */
+static void same_estimates(const struct cs_svy_est *a, const struct cs_svy_est *b, double scale)
+{
+	static const double combos[][4] = {
+		{0.25, 0.25, 0.25, 0.25}, {1, -1, 0, 0}, {0.5, 0, 0, 0.5}, {0, 0, 1, 0}};
+	struct cs_svy_result ra, rb;
+
+	for (size_t k = 0; k < 4; k++) {
+		assert_int_equal(cs_svy_est_mean(a, k, &ra, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_mean(b, k, &rb, NULL), CS_OK);
+		ra.mean *= scale;
+		ra.se *= scale;
+		same_result(&ra, &rb);
+		close_to(ra.deff, rb.deff);
+	}
+	for (size_t c = 0; c < sizeof(combos) / sizeof(combos[0]); c++) {
+		assert_int_equal(cs_svy_est_combine(a, combos[c], &ra, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_combine(b, combos[c], &rb, NULL), CS_OK);
+		ra.mean *= scale;
+		ra.se *= scale;
+		same_result(&ra, &rb);
+	}
+}
+
+static void test_binary_and_dense_sums(void **state)
+{
+	(void)state;
+	for (int clustered = 0; clustered < 2; clustered++) {
+		struct quad q;
+
+		quad_make(&q, clustered);
+		assert_int_equal(cs_svy_design_finish(q.d, NULL), CS_OK);
+		/* 0/1 answers take the binary sums, twice them the dense ones:
+		 * the estimates are twice as large, to rounding. */
+		same_estimates(q.all, q.twice, 2);
+		quad_free(&q);
+	}
+}
+
+static void test_prepare(void **state)
+{
+	(void)state;
+	for (int clustered = 0; clustered < 2; clustered++) {
+		struct quad q;
+		struct cs_svy_result rg, rp;
+
+		quad_make(&q, clustered);
+		assert_int_equal(cs_svy_design_finish(q.d, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_prepare(q.all, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_prepare(q.all, NULL), CS_OK);
+		same_estimates(q.plain, q.all, 1);
+		assert_int_equal(
+			cs_svy_est_combine_group(q.all, (double[]){0.5, 0.5, 0, 0}, 0, &rp, NULL),
+			CS_OK);
+		assert_int_equal(
+			cs_svy_est_combine_group(q.plain, (double[]){0.5, 0.5, 0, 0}, 0, &rg, NULL),
+			CS_OK);
+		same_result(&rg, &rp);
+		/* A merge undoes the preparation: both estimators double. */
+		assert_int_equal(cs_svy_est_merge(q.all, q.plain, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_merge(q.plain, q.all, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_merge(q.plain, q.plain, NULL), CS_EINVAL);
+		assert_int_equal(cs_svy_est_mean(q.all, 0, &rp, NULL), CS_OK);
+		assert_int_equal(cs_svy_est_mean(q.g0, 0, &rg, NULL), CS_OK);
+		/* all now holds every respondent twice: twice the weight of g0's. */
+		assert_true(rp.wsum > 1.9 * rg.wsum);
+		quad_free(&q);
+	}
+}
+
 static struct cs_svy_design *fpc_design(const double *fpc, const char *const *strata, size_t n,
 					struct cs_error *err, enum cs_err *rc)
 {
@@ -930,6 +1148,8 @@ static enum cs_err lifecycle(bool clustered, struct cs_error *err)
 	if (rc)
 		goto out;
 	rc = cs_svy_est_new(d, 3, &e, err);
+	if (!rc)
+		rc = cs_svy_est_set_groups(e, 2, (const uint8_t[]){0, 0, 1}, err);
 	if (rc)
 		goto out;
 	for (int i = 0; i < 200; i++) {
@@ -953,6 +1173,10 @@ static enum cs_err lifecycle(bool clustered, struct cs_error *err)
 	if (rc)
 		goto out;
 	rc = cs_svy_est_combine(e, (double[]){0.5, 0.5, 0}, &res, err);
+	if (!rc)
+		rc = cs_svy_est_prepare(e, err);
+	if (!rc)
+		rc = cs_svy_est_combine_group(e, (double[]){0.5, 0.5, 0}, 0, &res, err);
 out:
 	cs_svy_est_free(e);
 	cs_svy_design_free(d);
@@ -995,6 +1219,10 @@ int main(void)
 		cmocka_unit_test(test_combine_matches_items),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_fpc_kinds),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_set_groups_bad),
+		cmocka_unit_test(test_binary_and_dense_sums),
+		cmocka_unit_test(test_prepare),
 		cmocka_unit_test_teardown(test_out_of_memory, restore_allocator),
 	};
 
