@@ -85,6 +85,24 @@ struct acc {
 };
 
 /*
+ * Accumulators and scratch of one lane (cs_sipas_add_placed): lanes are
+ * touched by one thread each and merged into lane 0 at finish.
+ */
+struct lane {
+	struct acc *all_acc;   /* the whole sample (by ALL), or NULL until finish */
+	struct acc **unit_acc; /* per unit (by UNIT) */
+	struct acc *level_acc[CS_LEVEL_COUNT_];
+	struct cs_vec keyed; /* of struct acc *: service, kind, channel */
+	uint32_t *key_tab;   /* open addressing: index + 1 into keyed, 0 empty */
+	size_t key_cap;
+	struct cs_arena arena; /* the keyed domains' codes */
+
+	/* scratch for one respondent */
+	double *y, *scale, *ex, *my, *mscale;
+	bool *valid, *mvalid;
+};
+
+/*
  * Each respondent gives a vector of "full" variables: the satisfaction items
  * (0..nsat-1), the pooled index of each element (ratio variables scaled by
  * the element's valid answers), the pooled index over every item, and the
@@ -127,19 +145,10 @@ struct cs_sipas {
 
 	bool *in_scope; /* per unit */
 	unsigned *depth;
-
-	struct acc *all_acc;   /* the whole sample (by ALL), or NULL until finish */
-	struct acc **unit_acc; /* per unit (by UNIT) */
-	struct acc *level_acc[CS_LEVEL_COUNT_];
-	struct cs_vec keyed; /* of struct acc *: service, kind, channel */
-	uint32_t *key_tab;   /* open addressing: index + 1 into keyed, 0 empty */
-	size_t key_cap;
-
-	/* scratch for one respondent */
-	double *y, *scale, *ex, *my, *mscale;
-	bool *valid, *mvalid;
 	uint8_t *main_group; /* nmain: the element of each main variable, or CS_SVY_NO_GROUP */
-	uint64_t rows;
+
+	struct lane lanes[CS_SIPAS_LANES]; /* lanes[0] takes cs_sipas_add; all end in it */
+	uint64_t rows;			   /* respondents placed in the design */
 };
 
 static void acc_free(struct acc *a)
@@ -205,17 +214,22 @@ void cs_sipas_free(struct cs_sipas *s)
 {
 	if (!s)
 		return;
-	if (s->unit_acc)
-		for (size_t u = 0; u < s->nunits; u++)
-			acc_free(s->unit_acc[u]);
-	for (int l = 0; l < CS_LEVEL_COUNT_; l++)
-		acc_free(s->level_acc[l]);
-	for (size_t i = 0; i < s->keyed.len; i++)
-		acc_free(*(struct acc **)cs_vec_at(&s->keyed, i));
-	acc_free(s->all_acc);
-	cs_vec_release(&s->keyed);
-	cs_free(s->key_tab);
-	cs_free(s->unit_acc);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		struct lane *L = &s->lanes[i];
+
+		if (L->unit_acc)
+			for (size_t u = 0; u < s->nunits; u++)
+				acc_free(L->unit_acc[u]);
+		for (int l = 0; l < CS_LEVEL_COUNT_; l++)
+			acc_free(L->level_acc[l]);
+		for (size_t k = 0; k < L->keyed.len; k++)
+			acc_free(*(struct acc **)cs_vec_at(&L->keyed, k));
+		acc_free(L->all_acc);
+		cs_vec_release(&L->keyed);
+		cs_free(L->key_tab);
+		cs_free(L->unit_acc);
+		cs_arena_release(&L->arena);
+	}
 	cs_svy_design_free(s->design);
 	cs_arena_release(&s->arena);
 	cs_free(s);
@@ -272,20 +286,25 @@ static enum cs_err plan_vars(struct cs_sipas *s, struct cs_error *err)
 	s->el_vars = cs_arena_calloc(&s->arena, s->nel + 1, sizeof(size_t *));
 	s->exp_item = cs_arena_calloc(&s->arena, s->nexp + 1, sizeof(size_t));
 	s->exp_off = cs_arena_calloc(&s->arena, s->nexp + 1, sizeof(size_t));
-	s->y = cs_arena_calloc(&s->arena, s->nfull, sizeof(double));
-	s->scale = cs_arena_calloc(&s->arena, s->nfull, sizeof(double));
-	s->valid = cs_arena_calloc(&s->arena, s->nfull, sizeof(bool));
-	s->my = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(double));
-	s->mscale = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(double));
-	s->mvalid = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(bool));
 	s->main_vars = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(size_t));
 	s->main_pos = cs_arena_calloc(&s->arena, s->nfull, sizeof(size_t));
 	s->main_group = cs_arena_calloc(&s->arena, s->nmain + 1, 1);
-	s->ex = cs_arena_calloc(&s->arena, s->nel + 1, sizeof(double));
 	if (!s->sat || !s->sat_el || !s->sat_yesno || !s->sat_mask || !s->el_count || !s->el_vars ||
-	    !s->exp_item || !s->exp_off || !s->y || !s->scale || !s->valid || !s->main_group ||
-	    !s->ex || !s->my || !s->mscale || !s->mvalid || !s->main_vars || !s->main_pos)
+	    !s->exp_item || !s->exp_off || !s->main_group || !s->main_vars || !s->main_pos)
 		return cs_fail(err, CS_ENOMEM, NULL);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		struct lane *L = &s->lanes[i];
+
+		L->y = cs_arena_calloc(&s->arena, s->nfull, sizeof(double));
+		L->scale = cs_arena_calloc(&s->arena, s->nfull, sizeof(double));
+		L->valid = cs_arena_calloc(&s->arena, s->nfull, sizeof(bool));
+		L->my = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(double));
+		L->mscale = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(double));
+		L->mvalid = cs_arena_calloc(&s->arena, s->nmain + 1, sizeof(bool));
+		L->ex = cs_arena_calloc(&s->arena, s->nel + 1, sizeof(double));
+		if (!L->y || !L->scale || !L->valid || !L->my || !L->mscale || !L->mvalid || !L->ex)
+			return cs_fail(err, CS_ENOMEM, NULL);
+	}
 	for (size_t k = 0, m = 0; k < s->nfull; k++) {
 		bool in = k < s->nsat ||
 			  (k >= s->v_pooled && k < s->v_all &&
@@ -344,9 +363,13 @@ static enum cs_err plan_units(struct cs_sipas *s, struct cs_error *err)
 
 	s->in_scope = cs_arena_calloc(&s->arena, n + 1, sizeof(bool));
 	s->depth = cs_arena_calloc(&s->arena, n + 1, sizeof(unsigned));
-	s->unit_acc = cs_calloc(n + 1, sizeof(struct acc *));
-	if (!s->in_scope || !s->depth || !s->unit_acc)
+	if (!s->in_scope || !s->depth)
 		return cs_fail(err, CS_ENOMEM, NULL);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		s->lanes[i].unit_acc = cs_calloc(n + 1, sizeof(struct acc *));
+		if (!s->lanes[i].unit_acc)
+			return cs_fail(err, CS_ENOMEM, NULL);
+	}
 	for (size_t u = 0; u < n; u++) {
 		size_t p = u, steps = 0;
 		bool in = s->opts.scope == CS_SIPAS_NONE;
@@ -397,7 +420,10 @@ enum cs_err cs_sipas_new(const struct cs_questionnaire *q, const struct cs_sipas
 	s->opts = *opts;
 	s->qo = *cs_questionnaire_options(q);
 	cs_arena_init(&s->arena, 0);
-	cs_vec_init(&s->keyed, sizeof(struct acc *), CS_SIPAS_KEYS_MAX);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		cs_vec_init(&s->lanes[i].keyed, sizeof(struct acc *), CS_SIPAS_KEYS_MAX);
+		cs_arena_init(&s->lanes[i].arena, 0);
+	}
 	rc = cs_svy_design_new(&dopts, &s->design, err);
 	if (!rc)
 		rc = plan_vars(s, err);
@@ -424,9 +450,9 @@ static uint32_t hash_str(struct cs_str k)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static struct acc *keyed_at(const struct cs_sipas *s, size_t i)
+static struct acc *keyed_at(const struct lane *L, size_t i)
 {
-	return *(struct acc **)cs_vec_at(&s->keyed, i);
+	return *(struct acc **)cs_vec_at(&L->keyed, i);
 }
 
 /* The label of a choice value of the respondent item holding field, or NULL. */
@@ -445,30 +471,30 @@ static const struct cs_q_choice *field_choice(const struct cs_questionnaire *q,
 	return NULL;
 }
 
-static enum cs_err key_grow(struct cs_sipas *s, struct cs_error *err)
+static enum cs_err key_grow(struct lane *L, struct cs_error *err)
 {
-	size_t ncap = s->key_cap ? s->key_cap * 2 : 64;
+	size_t ncap = L->key_cap ? L->key_cap * 2 : 64;
 	uint32_t *nt = cs_calloc(ncap, sizeof(*nt));
 
 	if (!nt)
 		return cs_fail(err, CS_ENOMEM, NULL);
-	for (size_t i = 0; i < s->keyed.len; i++) {
-		const char *code = keyed_at(s, i)->code;
+	for (size_t i = 0; i < L->keyed.len; i++) {
+		const char *code = keyed_at(L, i)->code;
 		size_t j = hash_str(cs_str_from(code)) & (ncap - 1);
 
 		while (nt[j])
 			j = (j + 1) & (ncap - 1);
 		nt[j] = (uint32_t)i + 1;
 	}
-	cs_free(s->key_tab);
-	s->key_tab = nt;
-	s->key_cap = ncap;
+	cs_free(L->key_tab);
+	L->key_tab = nt;
+	L->key_cap = ncap;
 	return CS_OK;
 }
 
 /* The accumulator of a service, kind or channel value, created on first use. */
-static enum cs_err keyed_acc(struct cs_sipas *s, struct cs_str key, struct acc **out,
-			     struct cs_error *err)
+static enum cs_err keyed_acc(struct cs_sipas *s, struct lane *L, struct cs_str key, uint64_t row,
+			     struct acc **out, struct cs_error *err)
 {
 	uint32_t h;
 	size_t j;
@@ -481,28 +507,27 @@ static enum cs_err keyed_acc(struct cs_sipas *s, struct cs_str key, struct acc *
 	h = hash_str(key);
 	if (key.len > CS_SIPAS_KEY_MAX)
 		return cs_fail(err, CS_ETOOBIG,
-			       "respondent %" PRIu64 ": %s '%.32s...' longer than %d bytes",
-			       s->rows + 1, cs_sipas_by_name(s->opts.by), key.ptr,
-			       CS_SIPAS_KEY_MAX);
-	for (j = s->key_cap ? h & (s->key_cap - 1) : 0; s->key_cap && s->key_tab[j];
-	     j = (j + 1) & (s->key_cap - 1)) {
-		a = keyed_at(s, s->key_tab[j] - 1);
+			       "respondent %" PRIu64 ": %s '%.32s...' longer than %d bytes", row,
+			       cs_sipas_by_name(s->opts.by), key.ptr, CS_SIPAS_KEY_MAX);
+	for (j = L->key_cap ? h & (L->key_cap - 1) : 0; L->key_cap && L->key_tab[j];
+	     j = (j + 1) & (L->key_cap - 1)) {
+		a = keyed_at(L, L->key_tab[j] - 1);
 		if (strlen(a->code) == key.len && memcmp(a->code, key.ptr, key.len) == 0) {
 			*out = a;
 			return CS_OK;
 		}
 	}
-	if ((s->keyed.len + 1) * 2 > s->key_cap) {
-		rc = key_grow(s, err);
+	if ((L->keyed.len + 1) * 2 > L->key_cap) {
+		rc = key_grow(L, err);
 		if (rc)
 			return rc;
-		for (j = h & (s->key_cap - 1); s->key_tab[j]; j = (j + 1) & (s->key_cap - 1))
+		for (j = h & (L->key_cap - 1); L->key_tab[j]; j = (j + 1) & (L->key_cap - 1))
 			;
 	}
-	code = cs_arena_strdup_str(&s->arena, key);
+	code = cs_arena_strdup_str(&L->arena, key);
 	if (!code)
 		return cs_fail(err, CS_ENOMEM, NULL);
-	rc = cs_vec_reserve(&s->keyed, s->keyed.len + 1, err);
+	rc = cs_vec_reserve(&L->keyed, L->keyed.len + 1, err);
 	if (rc)
 		return rc == CS_ETOOBIG
 			       ? cs_fail(err, CS_ETOOBIG, "more than %d distinct %s values",
@@ -524,35 +549,35 @@ static enum cs_err keyed_acc(struct cs_sipas *s, struct cs_str key, struct acc *
 			a->name_en = c->label_en && c->label_en[0] ? c->label_en : c->label_vi;
 		}
 	}
-	cs_vec_push(&s->keyed, &a, NULL);
-	s->key_tab[j] = (uint32_t)s->keyed.len;
+	cs_vec_push(&L->keyed, &a, NULL);
+	L->key_tab[j] = (uint32_t)L->keyed.len;
 	*out = a;
 	return CS_OK;
 }
 
 /* The accumulator the respondent's answers go to. */
-static enum cs_err target_acc(struct cs_sipas *s, const struct cs_sipas_resp *r, struct acc **out,
-			      struct cs_error *err)
+static enum cs_err target_acc(struct cs_sipas *s, struct lane *L, const struct cs_sipas_resp *r,
+			      uint64_t row, struct acc **out, struct cs_error *err)
 {
 	const struct cs_sipas_unit *u = &s->units[r->unit];
 	struct acc **slot = NULL;
 
 	switch (s->opts.by) {
 	case CS_SIPAS_BY_ALL:
-		slot = &s->all_acc;
+		slot = &L->all_acc;
 		break;
 	case CS_SIPAS_BY_UNIT:
-		slot = &s->unit_acc[r->unit];
+		slot = &L->unit_acc[r->unit];
 		break;
 	case CS_SIPAS_BY_LEVEL:
-		slot = &s->level_acc[u->level];
+		slot = &L->level_acc[u->level];
 		break;
 	case CS_SIPAS_BY_SERVICE:
-		return keyed_acc(s, r->service, out, err);
+		return keyed_acc(s, L, r->service, row, out, err);
 	case CS_SIPAS_BY_KIND:
-		return keyed_acc(s, r->kind, out, err);
+		return keyed_acc(s, L, r->kind, row, out, err);
 	case CS_SIPAS_BY_CHANNEL:
-		return keyed_acc(s, r->channel, out, err);
+		return keyed_acc(s, L, r->channel, row, out, err);
 	case CS_SIPAS_BY_COUNT_:
 		break;
 	}
@@ -591,12 +616,12 @@ static bool index_answer(const struct cs_q_item *it, const struct cs_q_answer *a
 static int answer_level(bool yesno, const struct cs_q_answer *a)
 {
 	double v = a->value;
-	int lo = yesno ? 0 : 1, hi = yesno ? 1 : 5, iv;
+	int lo = yesno ? 0 : 1, hi = yesno ? 1 : 5;
+	/* Without branches: answers are valid or not, satisfied or not, at random. */
+	bool ok = a->answered & (v >= lo) & (v <= hi);
+	int iv = ok ? (int)v : -1;
 
-	if (!a->answered || !(v >= lo && v <= hi))
-		return -1;
-	iv = (int)v;
-	return iv == v ? iv : -1;
+	return ok & (iv == v) ? iv : -1;
 }
 
 /* Adds an index item's answer to the domain sums. */
@@ -618,11 +643,10 @@ static void add_sums(const struct cs_sipas *s, double *sums, const struct cs_q_i
 		sums[S_WL1 + (int)a->value - 1] += w;
 }
 
-enum cs_err cs_sipas_add(struct cs_sipas *s, const struct cs_sipas_resp *r, struct cs_error *err)
+enum cs_err cs_sipas_place(struct cs_sipas *s, const struct cs_sipas_resp *r,
+			   struct cs_sipas_placed *out, struct cs_error *err)
 {
-	struct cs_svy_ref ref;
-	struct acc *a = NULL;
-	double w = r->weight, Y = 0, X = 0;
+	double w = r->weight;
 	enum cs_err rc;
 
 	if (s->finished)
@@ -637,81 +661,102 @@ enum cs_err cs_sipas_add(struct cs_sipas *s, const struct cs_sipas_resp *r, stru
 			       s->rows + 1, w);
 	/* A NULL slice is an empty id. */
 	rc = cs_svy_design_add(s->design, r->stratum.ptr ? r->stratum : CS_STR(""),
-			       r->psu.ptr ? r->psu : CS_STR(""), r->fpc, &ref, err);
+			       r->psu.ptr ? r->psu : CS_STR(""), r->fpc, &out->ref, err);
 	if (rc) {
 		cs_error_prefix(err, "respondent %" PRIu64, s->rows + 1);
 		return rc;
 	}
-	s->rows++;
+	out->row = ++s->rows;
+	return CS_OK;
+}
+
+enum cs_err cs_sipas_add(struct cs_sipas *s, const struct cs_sipas_resp *r, struct cs_error *err)
+{
+	struct cs_sipas_placed pl;
+	enum cs_err rc = cs_sipas_place(s, r, &pl, err);
+
+	return rc ? rc : cs_sipas_add_placed(s, 0, r, &pl, err);
+}
+
+enum cs_err cs_sipas_add_placed(struct cs_sipas *s, size_t lane, const struct cs_sipas_resp *r,
+				const struct cs_sipas_placed *pl, struct cs_error *err)
+{
+	struct lane *L;
+	struct cs_svy_ref ref = pl->ref;
+	struct acc *a = NULL;
+	double w = r->weight, Y = 0, X = 0;
+	enum cs_err rc;
+
+	if (lane >= CS_SIPAS_LANES)
+		return cs_fail(err, CS_EINVAL, "lane %zu: expected below %d", lane, CS_SIPAS_LANES);
+	L = &s->lanes[lane];
 	if (!s->in_scope[r->unit])
 		return CS_OK;
-	rc = target_acc(s, r, &a, err);
+	rc = target_acc(s, L, r, pl->row, &a, err);
 	if (rc)
 		return rc;
 
 	/* M3.3: the satisfied indicator of each item; per element the pooled
 	 * ratio of satisfied to valid answers, scaled by the valid answers. */
-	memset(s->ex, 0, (s->nel + 1) * sizeof(double));
+	memset(L->ex, 0, (s->nel + 1) * sizeof(double));
 	for (size_t e = 0; e < s->nel; e++)
-		s->y[s->v_pooled + e] = 0;
+		L->y[s->v_pooled + e] = 0;
 	for (size_t k = 0; k < s->nsat; k++) {
 		int lv = answer_level(s->sat_yesno[k], &r->answers[s->sat[k]]);
 		double *sums = &a->sums[S_STRIDE * k];
-		bool ok = lv >= 0, sat = ok && (s->sat_mask[k] >> lv & 1);
+		unsigned ok = lv >= 0, sat = ok ? s->sat_mask[k] >> lv & 1 : 0;
+		unsigned lik = ok & !s->sat_yesno[k];
+		size_t e = s->sat_el[k];
 
-		s->valid[k] = ok;
-		s->y[k] = sat;
-		s->scale[k] = 1;
-		if (!ok)
-			continue;
-		s->ex[s->sat_el[k]] += 1;
-		s->y[s->v_pooled + s->sat_el[k]] += sat;
-		sums[S_NVALID] += 1;
-		sums[S_WVALID] += w;
-		if (sat) {
-			sums[S_NSAT] += 1;
-			sums[S_WSAT] += w;
-		}
-		if (!s->sat_yesno[k])
-			sums[S_WL1 + lv - 1] += w;
+		/* Branch-free; adding 0 leaves a sum as it was. */
+		L->valid[k] = ok;
+		L->y[k] = sat;
+		L->scale[k] = 1;
+		L->ex[e] += ok;
+		L->y[s->v_pooled + e] += sat;
+		sums[S_NVALID] += ok;
+		sums[S_WVALID] += ok ? w : 0;
+		sums[S_NSAT] += sat;
+		sums[S_WSAT] += sat ? w : 0;
+		sums[lik ? S_WL1 + lv - 1 : S_WL1] += lik ? w : 0;
 	}
 	for (size_t e = 0; e < s->nel; e++) {
 		size_t v = s->v_pooled + e;
 
-		s->valid[v] = s->ex[e] > 0;
-		s->scale[v] = s->ex[e] > 0 ? s->ex[e] : 1;
-		Y += s->y[v];
-		X += s->ex[e];
-		s->y[v] = s->ex[e] > 0 ? s->y[v] / s->ex[e] : 0;
+		L->valid[v] = L->ex[e] > 0;
+		L->scale[v] = L->ex[e] > 0 ? L->ex[e] : 1;
+		Y += L->y[v];
+		X += L->ex[e];
+		L->y[v] = L->ex[e] > 0 ? L->y[v] / L->ex[e] : 0;
 	}
-	s->valid[s->v_all] = X > 0;
-	s->scale[s->v_all] = X > 0 ? X : 1;
-	s->y[s->v_all] = X > 0 ? Y / X : 0;
+	L->valid[s->v_all] = X > 0;
+	L->scale[s->v_all] = X > 0 ? X : 1;
+	L->y[s->v_all] = X > 0 ? Y / X : 0;
 	if (s->general != CS_Q_NONE) {
 		const struct cs_q_item *it = cs_questionnaire_item(s->q, s->general);
 		const struct cs_q_answer *ans = &r->answers[s->general];
 		bool ok = index_answer(it, ans);
 
-		s->valid[s->v_general] = ok;
-		s->y[s->v_general] = ok && satisfied(s, it, ans->value);
-		s->scale[s->v_general] = 1;
+		L->valid[s->v_general] = ok;
+		L->y[s->v_general] = ok && satisfied(s, it, ans->value);
+		L->scale[s->v_general] = 1;
 		add_sums(s, &a->sums[S_STRIDE * s->nsat], it, ans, w);
 	}
 	if (s->nmain == s->nsat) {
-		rc = cs_svy_est_add_scaled(a->main, ref, w, s->scale, s->y, s->valid, err);
+		rc = cs_svy_est_add_concurrent(a->main, ref, w, L->scale, L->y, L->valid, err);
 	} else {
 		for (size_t j = 0; j < s->nmain; j++) {
 			size_t k = s->main_vars[j];
 
-			s->my[j] = s->y[k];
-			s->mscale[j] = s->scale[k];
-			s->mvalid[j] = s->main_pos[k] == j && s->valid[k];
+			L->my[j] = L->y[k];
+			L->mscale[j] = L->scale[k];
+			L->mvalid[j] = s->main_pos[k] == j && L->valid[k];
 		}
-		rc = cs_svy_est_add_scaled(a->main, ref, w, s->mscale, s->my, s->mvalid, err);
+		rc = cs_svy_est_add_concurrent(a->main, ref, w, L->mscale, L->my, L->mvalid, err);
 	}
 	if (!rc)
-		rc = cs_svy_est_add_scaled(a->pooled, ref, w, s->scale + s->v_pooled,
-					   s->y + s->v_pooled, s->valid + s->v_pooled, err);
+		rc = cs_svy_est_add_concurrent(a->pooled, ref, w, L->scale + s->v_pooled,
+					       L->y + s->v_pooled, L->valid + s->v_pooled, err);
 	if (rc)
 		return rc;
 
@@ -1127,12 +1172,14 @@ static enum cs_err compute_domain(struct cs_sipas *s, struct cs_sipas_result *re
 			cc->share = es[0] > 0 ? 100 * es[2 + 2 * ch] / es[0] : NAN;
 			cc->n = (uint64_t)es[3 + 2 * ch];
 		}
-		/* Insertion sort: a handful of choices, and stable. */
+		/* Insertion sort: a handful of choices, and stable. Shares
+		 * equal but for rounding (the same weights summed in another
+		 * order) count as ties and keep the questionnaire's order. */
 		for (size_t i = 1; i < it->nchoices; i++) {
 			struct cs_sipas_choice t = first[i];
 			size_t j = i;
 
-			while (j > 0 && first[j - 1].share < t.share) {
+			while (j > 0 && first[j - 1].share < t.share - 1e-9) {
 				first[j] = first[j - 1];
 				j--;
 			}
@@ -1278,6 +1325,57 @@ static int by_code(const void *a, const void *b)
 }
 
 /* Pools each unit's respondents into its ancestors', deepest units first (M3.4). */
+/*
+ * Moves src's accumulator into *dst when dst has none, or merges it into
+ * dst's and frees it (M3.4: a domain's respondents are the union of its
+ * lanes').
+ */
+static enum cs_err take(struct cs_sipas *s, struct acc **dst, struct acc **src,
+			struct cs_error *err)
+{
+	enum cs_err rc;
+
+	if (!*src)
+		return CS_OK;
+	if (!*dst) {
+		*dst = *src;
+		*src = NULL;
+		return CS_OK;
+	}
+	rc = acc_merge(s, *dst, *src, err);
+	if (!rc) {
+		acc_free(*src);
+		*src = NULL;
+	}
+	return rc;
+}
+
+/* Merges every lane into lane 0, lane by lane, so that the sums do not depend on timing. */
+static enum cs_err merge_lanes(struct cs_sipas *s, struct cs_error *err)
+{
+	struct lane *L0 = &s->lanes[0];
+	enum cs_err rc = CS_OK;
+
+	for (size_t i = 1; i < CS_SIPAS_LANES && !rc; i++) {
+		struct lane *L = &s->lanes[i];
+
+		rc = take(s, &L0->all_acc, &L->all_acc, err);
+		for (size_t u = 0; u < s->nunits && !rc; u++)
+			rc = take(s, &L0->unit_acc[u], &L->unit_acc[u], err);
+		for (int l = 0; l < CS_LEVEL_COUNT_ && !rc; l++)
+			rc = take(s, &L0->level_acc[l], &L->level_acc[l], err);
+		for (size_t k = 0; k < L->keyed.len && !rc; k++) {
+			struct acc **src = cs_vec_at(&L->keyed, k), *dst = NULL;
+			const char *code = (*src)->code;
+
+			rc = keyed_acc(s, L0, cs_str_from(code), 0, &dst, err);
+			if (!rc)
+				rc = acc_merge(s, dst, *src, err);
+		}
+	}
+	return rc;
+}
+
 static enum cs_err roll_up(struct cs_sipas *s, struct cs_error *err)
 {
 	size_t n = s->nunits, maxd = 0;
@@ -1303,16 +1401,16 @@ static enum cs_err roll_up(struct cs_sipas *s, struct cs_error *err)
 	for (size_t i = 0; i < n && !rc; i++) {
 		size_t u = order[i], p = s->units[u].parent;
 
-		if (!s->unit_acc[u] || p == CS_SIPAS_NONE || !s->in_scope[p])
+		if (!s->lanes[0].unit_acc[u] || p == CS_SIPAS_NONE || !s->in_scope[p])
 			continue;
-		if (!s->unit_acc[p]) {
-			s->unit_acc[p] = acc_new(s, CS_SIPAS_BY_UNIT, "", err);
-			if (!s->unit_acc[p]) {
+		if (!s->lanes[0].unit_acc[p]) {
+			s->lanes[0].unit_acc[p] = acc_new(s, CS_SIPAS_BY_UNIT, "", err);
+			if (!s->lanes[0].unit_acc[p]) {
 				rc = err ? err->code : CS_ENOMEM;
 				break;
 			}
 		}
-		rc = acc_merge(s, s->unit_acc[p], s->unit_acc[u], err);
+		rc = acc_merge(s, s->lanes[0].unit_acc[p], s->lanes[0].unit_acc[u], err);
 	}
 out:
 	cs_free(order);
@@ -1326,33 +1424,34 @@ static enum cs_err collect(struct cs_sipas *s, struct cs_vec *out, struct cs_err
 	bool want_all = !(s->opts.by == CS_SIPAS_BY_UNIT && s->opts.scope != CS_SIPAS_NONE);
 	enum cs_err rc = CS_OK;
 
-	if (want_all && !s->all_acc) {
-		s->all_acc = acc_new(s, CS_SIPAS_BY_ALL, "all", err);
-		if (!s->all_acc)
+	if (want_all && !s->lanes[0].all_acc) {
+		s->lanes[0].all_acc = acc_new(s, CS_SIPAS_BY_ALL, "all", err);
+		if (!s->lanes[0].all_acc)
 			return err ? err->code : CS_ENOMEM;
 		if (s->opts.by == CS_SIPAS_BY_UNIT) {
 			for (size_t u = 0; u < s->nunits && !rc; u++)
-				if (s->unit_acc[u] && s->units[u].parent == CS_SIPAS_NONE)
-					rc = acc_merge(s, s->all_acc, s->unit_acc[u], err);
+				if (s->lanes[0].unit_acc[u] && s->units[u].parent == CS_SIPAS_NONE)
+					rc = acc_merge(s, s->lanes[0].all_acc,
+						       s->lanes[0].unit_acc[u], err);
 		}
 		for (int l = 0; l < CS_LEVEL_COUNT_ && !rc; l++)
-			if (s->level_acc[l])
-				rc = acc_merge(s, s->all_acc, s->level_acc[l], err);
-		for (size_t i = 0; i < s->keyed.len && !rc; i++)
-			rc = acc_merge(s, s->all_acc, keyed_at(s, i), err);
+			if (s->lanes[0].level_acc[l])
+				rc = acc_merge(s, s->lanes[0].all_acc, s->lanes[0].level_acc[l],
+					       err);
+		for (size_t i = 0; i < s->lanes[0].keyed.len && !rc; i++)
+			rc = acc_merge(s, s->lanes[0].all_acc, keyed_at(&s->lanes[0], i), err);
 	}
 	if (rc)
 		return rc;
-	s->all_acc = s->all_acc;
 	if (want_all) {
-		s->all_acc->by = CS_SIPAS_BY_ALL;
-		s->all_acc->code = "all";
-		s->all_acc->name = "Toàn bộ";
-		s->all_acc->name_en = "All";
-		rc = cs_vec_push(out, &s->all_acc, err);
+		s->lanes[0].all_acc->by = CS_SIPAS_BY_ALL;
+		s->lanes[0].all_acc->code = "all";
+		s->lanes[0].all_acc->name = "Toàn bộ";
+		s->lanes[0].all_acc->name_en = "All";
+		rc = cs_vec_push(out, &s->lanes[0].all_acc, err);
 	}
 	for (size_t u = 0; u < s->nunits && !rc; u++) {
-		struct acc *a = s->unit_acc[u];
+		struct acc *a = s->lanes[0].unit_acc[u];
 
 		if (!a || !a->n)
 			continue;
@@ -1364,7 +1463,7 @@ static enum cs_err collect(struct cs_sipas *s, struct cs_vec *out, struct cs_err
 		rc = cs_vec_push(out, &a, err);
 	}
 	for (int l = 0; l < CS_LEVEL_COUNT_ && !rc; l++) {
-		struct acc *a = s->level_acc[l];
+		struct acc *a = s->lanes[0].level_acc[l];
 
 		if (!a || !a->n)
 			continue;
@@ -1374,11 +1473,11 @@ static enum cs_err collect(struct cs_sipas *s, struct cs_vec *out, struct cs_err
 		a->level = (enum cs_level)l;
 		rc = cs_vec_push(out, &a, err);
 	}
-	if (!rc && s->keyed.len) {
+	if (!rc && s->lanes[0].keyed.len) {
 		size_t from = out->len;
 
-		for (size_t i = 0; i < s->keyed.len && !rc; i++)
-			rc = cs_vec_push(out, cs_vec_at(&s->keyed, i), err);
+		for (size_t i = 0; i < s->lanes[0].keyed.len && !rc; i++)
+			rc = cs_vec_push(out, cs_vec_at(&s->lanes[0].keyed, i), err);
 		if (!rc)
 			qsort((struct acc **)out->data + from, out->len - from,
 			      sizeof(struct acc *), by_code);
@@ -1399,6 +1498,8 @@ enum cs_err cs_sipas_finish(struct cs_sipas *s, struct cs_sipas_result **out, st
 	s->finished = true;
 	cs_vec_init(&accs, sizeof(struct acc *), 0);
 	rc = cs_svy_design_finish(s->design, err);
+	if (!rc)
+		rc = merge_lanes(s, err);
 	if (!rc && s->opts.by == CS_SIPAS_BY_UNIT)
 		rc = roll_up(s, err);
 	if (!rc)

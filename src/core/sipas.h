@@ -200,6 +200,35 @@ void cs_sipas_free(struct cs_sipas *s);
 enum cs_err cs_sipas_add(struct cs_sipas *s, const struct cs_sipas_resp *r, struct cs_error *err);
 
 /*
+ * cs_sipas_add in two steps, for estimating on several threads: one thread
+ * places every respondent in the design, in order (cs_sipas_place); the
+ * accumulation (cs_sipas_add_placed) runs in one of CS_SIPAS_LANES lanes,
+ * each touched by one thread at a time, and may run while the next
+ * respondents are placed. Finishing merges the lanes in their order, so the
+ * result depends on which lane took which respondent, not on timing.
+ */
+#define CS_SIPAS_LANES 2
+
+/* Where a placed respondent sits: its reference in the design and its number (from 1). */
+struct cs_sipas_placed {
+	struct cs_svy_ref ref;
+	uint64_t row;
+};
+
+/* The checks and the design part of cs_sipas_add, with its errors. Fills *out. */
+enum cs_err cs_sipas_place(struct cs_sipas *s, const struct cs_sipas_resp *r,
+			   struct cs_sipas_placed *out, struct cs_error *err);
+
+/*
+ * The rest of cs_sipas_add for a respondent placed by cs_sipas_place, into
+ * lane (below CS_SIPAS_LANES): r must be the respondent that was placed.
+ * CS_EINVAL for a lane out of range; CS_ETOOBIG past the key limits;
+ * CS_ENOMEM. On failure the estimation must be freed.
+ */
+enum cs_err cs_sipas_add_placed(struct cs_sipas *s, size_t lane, const struct cs_sipas_resp *r,
+				const struct cs_sipas_placed *pl, struct cs_error *err);
+
+/*
  * Finishes the estimation: closes the design, rolls unit domains up the
  * tree, computes every domain's indices, intervals and flags and the weak-area
  * tests, and hands the result to the caller (*out, freed with

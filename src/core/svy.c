@@ -427,6 +427,7 @@ struct cs_svy_est {
 	uint8_t *group;	 /* per variable: its group, or CS_SVY_NO_GROUP */
 	double *gn, *gw; /* per group: respondents with a valid answer in it, their weight */
 	size_t gany;	 /* offset of GANY in an entry */
+	size_t last1;	 /* the entry of the last respondent, + 1; 0 for none */
 
 	/* cs_svy_est_prepare: P and W per variable (the means and weight sums),
 	 * and per entry the PSU or stratum totals of each variable's linearised
@@ -456,7 +457,8 @@ struct cs_svy_est {
 #define E_CM(e, k) (E_BIN(e) + 1 + (e)->nvars + (k))
 #define E_TT_ROW(e, k) (E_BIN(e) + 1 + 2 * (e)->nvars + E_TRI_ROW(e, k))
 #define E_MM_ROW(e, k) (E_BIN(e) + 1 + 2 * (e)->nvars + E_TRI(e) + E_TRI_ROW(e, k))
-#define E_TM(e, k, l) (E_BIN(e) + 1 + 2 * (e)->nvars + 2 * E_TRI(e) + (k) * (e)->nvars + (l))
+/* Row m: the t_k m_m sums of the respondents missing variable m, for every k. */
+#define E_MT(e, m, k) (E_BIN(e) + 1 + 2 * (e)->nvars + 2 * E_TRI(e) + (m) * (e)->nvars + (k))
 #define E_UNCLUSTERED_STRIDE(K) \
 	(2 + 4 * (K) + (K) * ((K) + 1) + (K) * (K) + 1 + 2 * (K) + (K) * ((K) + 1) + (K) * (K))
 
@@ -476,7 +478,7 @@ static double cross_aa(const struct cs_svy_est *e, const double *v, size_t k, si
 static double cross_ab(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
 {
 	return v[E_AB(e, k, l)] + v[E_UA(e, k)] +
-	       (v[E_CU(e)] - v[E_CT(e, k)] - v[E_CM(e, l)] + v[E_TM(e, k, l)]);
+	       (v[E_CU(e)] - v[E_CT(e, k)] - v[E_CM(e, l)] + v[E_MT(e, l, k)]);
 }
 
 static double cross_bb(const struct cs_svy_est *e, const double *v, size_t k, size_t l)
@@ -582,8 +584,7 @@ enum cs_err cs_svy_est_set_groups(struct cs_svy_est *e, size_t ngroups, const ui
 	return CS_OK;
 }
 
-static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
-			     const double *scale, const double *y, const bool *valid, bool *any,
+static enum cs_err check_ref(const struct cs_svy_est *e, struct cs_svy_ref ref,
 			     struct cs_error *err)
 {
 	const struct cs_svy_design *d = e->d;
@@ -597,6 +598,13 @@ static enum cs_err check_add(const struct cs_svy_est *e, struct cs_svy_ref ref, 
 		return cs_fail(err, CS_EINVAL,
 			       "respondent reference (stratum %u, PSU %u) is not from this design",
 			       (unsigned)ref.stratum, (unsigned)ref.psu);
+	return CS_OK;
+}
+
+/* Checks a respondent's values; the reference is checked by the caller. */
+static enum cs_err check_add(const struct cs_svy_est *e, double weight, const double *scale,
+			     const double *y, const bool *valid, bool *any, struct cs_error *err)
+{
 	if (!(weight > 0) || !isfinite(weight))
 		return cs_fail(err, CS_EINVAL, "weight %g: expected a positive finite number",
 			       weight);
@@ -630,20 +638,21 @@ static void add_binary(struct cs_svy_est *e, double *v, double b2, const uint8_t
 	v[E_CU(e)] += b2;
 	for (size_t i = 0; i < nt; i++) {
 		double *row = &v[E_TT_ROW(e, t[i])] - t[i];
-		double *tm = &v[E_TM(e, t[i], 0)];
 
 		v[E_CT(e, t[i])] += b2;
 		for (size_t j = i; j < nt; j++)
 			row[t[j]] += b2;
-		for (size_t j = 0; j < nm; j++)
-			tm[m[j]] += b2;
 	}
+	/* Missing answers are rare: their rows are the ones touched. */
 	for (size_t i = 0; i < nm; i++) {
 		double *row = &v[E_MM_ROW(e, m[i])] - m[i];
+		double *mt = &v[E_MT(e, m[i], 0)];
 
 		v[E_CM(e, m[i])] += b2;
 		for (size_t j = i; j < nm; j++)
 			row[m[j]] += b2;
+		for (size_t j = 0; j < nt; j++)
+			mt[t[j]] += b2;
 	}
 }
 
@@ -730,19 +739,29 @@ static void add_terms(struct cs_svy_est *e, double *v, double weight, const doub
 		v[E_UB(e)] += bv[0] * bv[0];
 }
 
-enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
-				  const double *scale, const double *y, const bool *valid,
-				  struct cs_error *err)
+enum cs_err cs_svy_est_add_concurrent(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+				      const double *scale, const double *y, const bool *valid,
+				      struct cs_error *err)
 {
 	uint32_t key = e->d->opts.clustered ? ref.psu : ref.stratum;
 	uint32_t h = hash_u32(key);
 	struct slot *s;
 	double *v;
 	bool any = false;
-	enum cs_err rc = check_add(e, ref, weight, scale, y, valid, &any, err);
+	enum cs_err rc = check_add(e, weight, scale, y, valid, &any, err);
 
 	if (rc || !any)
 		return rc;
+	if (key == NO_PSU)
+		return cs_fail(err, CS_EINVAL,
+			       "respondent reference (stratum %u, PSU %u) is not "
+			       "from this design",
+			       (unsigned)ref.stratum, (unsigned)ref.psu);
+	/* Respondents come in runs of one stratum or PSU: the last entry first. */
+	if (e->last1 && *(const uint32_t *)cs_vec_at(&e->keys, e->last1 - 1) == key) {
+		v = cs_vec_at(&e->entries, e->last1 - 1);
+		goto found;
+	}
 	s = itab_find(&e->tab, h, key_eq, &e->keys, &key);
 	if (!s || !s->idx1) {
 		uint32_t idx = (uint32_t)e->keys.len;
@@ -760,14 +779,18 @@ enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, d
 		*s = (struct slot){idx + 1, h};
 		e->tab.len++;
 	}
+	e->last1 = s->idx1;
 	v = cs_vec_at(&e->entries, s->idx1 - 1);
+found:
 	e->prepared = false;
 	v[E_NANY] += 1;
 	e->nany += 1;
 	e->wany += weight;
 	if (e->ngroups) {
-		uint8_t hit[CS_SVY_NO_GROUP + 1] = {0};
+		uint8_t hit[CS_SVY_NO_GROUP + 1];
 
+		memset(hit, 0, e->ngroups);
+		hit[CS_SVY_NO_GROUP] = 0;
 		for (size_t k = 0; k < e->nvars; k++)
 			hit[e->group[k]] |= !valid || valid[k];
 		for (size_t g = 0; g < e->ngroups; g++) {
@@ -778,6 +801,15 @@ enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, d
 	}
 	add_terms(e, v, weight, scale, y, valid);
 	return CS_OK;
+}
+
+enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+				  const double *scale, const double *y, const bool *valid,
+				  struct cs_error *err)
+{
+	enum cs_err rc = check_ref(e, ref, err);
+
+	return rc ? rc : cs_svy_est_add_concurrent(e, ref, weight, scale, y, valid, err);
 }
 
 enum cs_err cs_svy_est_add(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,

@@ -168,6 +168,19 @@ enum cs_err cs_svy_est_add_scaled(struct cs_svy_est *e, struct cs_svy_ref ref, d
 				  struct cs_error *err);
 
 /*
+ * As cs_svy_est_add_scaled, for a ref just returned by cs_svy_design_add on
+ * the estimator's design, which is not looked up again: another thread may be
+ * adding the next respondents to the design meanwhile (one thread places
+ * respondents in the design, others accumulate them into estimators of their
+ * own). Nothing else of the design is read. A ref not from the design is
+ * undefined behaviour, except an unclustered ref given to a clustered
+ * estimator (CS_EINVAL).
+ */
+enum cs_err cs_svy_est_add_concurrent(struct cs_svy_est *e, struct cs_svy_ref ref, double weight,
+				      const double *scale, const double *y, const bool *valid,
+				      struct cs_error *err);
+
+/*
  * Adds everything src has accumulated to dst, so that dst then estimates the
  * union of both domains, as if each of src's respondents had also been
  * added to dst (M3.4: a parent unit's domain pools its children's

@@ -732,13 +732,32 @@ static struct cs_str col_str(struct cs_stmt *st, int col)
 	return t ? cs_str_make(t, len) : cs_str_make("", 0);
 }
 
+static struct cs_str opt_str(struct cs_stmt *st, int col, unsigned wanted)
+{
+	return wanted ? col_str(st, col) : cs_str_make("", 0);
+}
+
 enum cs_err cs_resp_store_scan(struct cs_store *s, int64_t wave_id,
 			       enum cs_err (*cb)(void *ctx, const struct cs_resp_row *row,
 						 struct cs_error *err),
 			       void *ctx, struct cs_error *err)
 {
+	return cs_resp_store_scan_fields(s, wave_id, CS_RESP_F_ALL, cb, ctx, err);
+}
+
+/* The optional columns in select order, after unit_id: CS_RESP_F_* bit i is column i + 1. */
+static const char *const scan_cols[] = {"weight",  "fpc",  "stratum", "psu",
+					"channel", "kind", "service", "extra"};
+
+enum cs_err cs_resp_store_scan_fields(struct cs_store *s, int64_t wave_id, unsigned fields,
+				      enum cs_err (*cb)(void *ctx, const struct cs_resp_row *row,
+							struct cs_error *err),
+				      void *ctx, struct cs_error *err)
+{
 	struct cs_stmt *st = NULL;
 	struct cs_vec ranges;
+	char sql[512];
+	size_t len;
 	bool row = true;
 	enum cs_err rc;
 
@@ -763,14 +782,16 @@ enum cs_err cs_resp_store_scan(struct cs_store *s, int64_t wave_id,
 	cs_stmt_free(st);
 	st = NULL;
 	/* Each batch's rows are one contiguous id range: reading it by id keeps
-	 * the scan sequential in the table, whatever the indexes. */
+	 * the scan sequential in the table, whatever the indexes. Columns not
+	 * wanted are selected as null, which the database does not decode. */
+	len = (size_t)snprintf(sql, sizeof(sql), "select unit_id, answers");
+	for (size_t i = 0; i < sizeof(scan_cols) / sizeof(scan_cols[0]); i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s",
+					fields >> i & 1 ? scan_cols[i] : "null");
+	snprintf(sql + len, sizeof(sql) - len,
+		 " from response where id >= ? and id <= ? and batch_id = ? order by id");
 	if (!rc)
-		rc = cs_stmt_prepare(
-			s,
-			"select unit_id, weight, fpc, stratum, psu, channel, kind, "
-			"service, answers, extra from response where id >= ? and id <= "
-			"? and batch_id = ? order by id",
-			&st, err);
+		rc = cs_stmt_prepare(s, sql, &st, err);
 	for (size_t i = 0; i < ranges.len && !rc; i++) {
 		const struct range *r = cs_vec_at(&ranges, i);
 
@@ -786,15 +807,19 @@ enum cs_err cs_resp_store_scan(struct cs_store *s, int64_t wave_id,
 			if (rc || !row)
 				break;
 			rr.unit_id = cs_stmt_i64(st, 0);
-			rr.weight = cs_stmt_is_null(st, 1) ? NAN : cs_stmt_double(st, 1);
-			rr.fpc = cs_stmt_is_null(st, 2) ? NAN : cs_stmt_double(st, 2);
-			rr.stratum = col_str(st, 3);
-			rr.psu = col_str(st, 4);
-			rr.channel = col_str(st, 5);
-			rr.kind = col_str(st, 6);
-			rr.service = col_str(st, 7);
-			rr.answers = col_str(st, 8);
-			rr.extra = col_str(st, 9);
+			rr.answers = col_str(st, 1);
+			rr.weight = fields & CS_RESP_F_WEIGHT && !cs_stmt_is_null(st, 2)
+					    ? cs_stmt_double(st, 2)
+					    : NAN;
+			rr.fpc = fields & CS_RESP_F_FPC && !cs_stmt_is_null(st, 3)
+					 ? cs_stmt_double(st, 3)
+					 : NAN;
+			rr.stratum = opt_str(st, 4, fields & CS_RESP_F_STRATUM);
+			rr.psu = opt_str(st, 5, fields & CS_RESP_F_PSU);
+			rr.channel = opt_str(st, 6, fields & CS_RESP_F_CHANNEL);
+			rr.kind = opt_str(st, 7, fields & CS_RESP_F_KIND);
+			rr.service = opt_str(st, 8, fields & CS_RESP_F_SERVICE);
+			rr.extra = opt_str(st, 9, fields & CS_RESP_F_EXTRA);
 			rc = cb(ctx, &rr, err);
 		}
 		if (!rc)

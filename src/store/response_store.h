@@ -204,4 +204,27 @@ enum cs_err cs_resp_store_scan(struct cs_store *s, int64_t wave_id,
 						 struct cs_error *err),
 			       void *ctx, struct cs_error *err);
 
+/* The optional columns of a row (unit_id and answers are always read). */
+enum {
+	CS_RESP_F_WEIGHT = 1u << 0,
+	CS_RESP_F_FPC = 1u << 1,
+	CS_RESP_F_STRATUM = 1u << 2,
+	CS_RESP_F_PSU = 1u << 3,
+	CS_RESP_F_CHANNEL = 1u << 4,
+	CS_RESP_F_KIND = 1u << 5,
+	CS_RESP_F_SERVICE = 1u << 6,
+	CS_RESP_F_EXTRA = 1u << 7,
+	CS_RESP_F_ALL = (1u << 8) - 1
+};
+
+/*
+ * As cs_resp_store_scan, reading only the optional columns in fields (an OR
+ * of CS_RESP_F_*); the others come as absent (empty slices, NAN), and the
+ * database does not decode them.
+ */
+enum cs_err cs_resp_store_scan_fields(struct cs_store *s, int64_t wave_id, unsigned fields,
+				      enum cs_err (*cb)(void *ctx, const struct cs_resp_row *row,
+							struct cs_error *err),
+				      void *ctx, struct cs_error *err);
+
 #endif

@@ -18,7 +18,10 @@
 
 #include "util/banned.h"
 
-/* Unit ids to indices: sorted pairs, searched by bisection. */
+/*
+ * Unit ids to indices: sorted pairs, searched by bisection, and when the ids
+ * are small (as the database numbers them) a table indexed by id.
+ */
 struct id_pair {
 	int64_t id;
 	size_t index;
@@ -27,6 +30,8 @@ struct id_pair {
 struct cs_sipas_idmap {
 	struct id_pair *pairs;
 	size_t n;
+	uint32_t *direct; /* index + 1 by id, 0 for none; NULL when ids are large */
+	size_t ndirect;
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -39,6 +44,13 @@ static int cmp_id(const void *a, const void *b)
 static bool id_index(const struct cs_sipas_idmap *m, int64_t id, size_t *out)
 {
 	size_t lo = 0, hi = m->n;
+
+	if (m->direct) {
+		if (id < 0 || (uint64_t)id >= m->ndirect || !m->direct[id])
+			return false;
+		*out = m->direct[id] - 1;
+		return true;
+	}
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -72,8 +84,10 @@ void cs_sipas_source_release(struct cs_sipas_source *src)
 	cs_questionnaire_free(src->q);
 	cs_unit_set_release(&src->units);
 	cs_free(src->su);
-	if (src->ids)
+	if (src->ids) {
 		cs_free(src->ids->pairs);
+		cs_free(src->ids->direct);
+	}
 	cs_free(src->ids);
 	memset(src, 0, sizeof(*src));
 	cs_unit_set_init(&src->units);
@@ -114,6 +128,17 @@ static enum cs_err build_units(struct cs_sipas_source *src, struct cs_error *err
 	qsort(byc, n, sizeof(*byc), cmp_code);
 	qsort(src->ids->pairs, n, sizeof(struct id_pair), cmp_id);
 	src->ids->n = n;
+	/* The table is optional: without memory for it, bisection does. */
+	if (n && n < UINT32_MAX && src->ids->pairs[0].id >= 0 &&
+	    src->ids->pairs[n - 1].id < (int64_t)(4 * n + 1024)) {
+		size_t nd = (size_t)src->ids->pairs[n - 1].id + 1;
+
+		src->ids->direct = cs_calloc(nd, sizeof(uint32_t));
+		src->ids->ndirect = src->ids->direct ? nd : 0;
+		for (size_t i = 0; i < n && src->ids->direct; i++)
+			src->ids->direct[src->ids->pairs[i].id] =
+				(uint32_t)src->ids->pairs[i].index + 1;
+	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct cs_unit *u = cs_unit_set_at(&src->units, i);
 		struct code_pair key = {u->parent, 0}, *hit = NULL;
@@ -154,25 +179,30 @@ enum cs_err cs_sipas_source_load(struct cs_store *s, const char *wave, struct cs
 /* ---- Estimation from the stored responses ---- */
 
 /*
- * Rows are fed to the estimation in chunks sorted by unit: a unit's
- * accumulators (several kilobytes of cross sums per stratum) then stay in
- * the processor's cache for a run of rows, instead of being fetched from
- * memory for every row of a file that mixes units. The sums are the same up
- * to the order of floating-point additions; chunks have a fixed size, so a
- * rerun gives the same bits.
+ * This thread reads the responses in chunks and places each respondent in
+ * the survey design, in row order (cs_sipas_place: the design is touched by
+ * this thread alone). Every chunk then goes to every estimation lane, each
+ * on a thread of its own: lane l takes the rows of the units u with
+ * u mod CS_SIPAS_LANES = l into accumulators of its own
+ * (cs_sipas_add_placed), and finishing merges the lanes in order. Which rows
+ * a lane gets, and in which order, does not depend on timing, so a rerun
+ * gives the same bits; without threads the lanes run here in turn, with the
+ * same result.
  *
- * Reading and estimating run on two threads when a second one can be
- * started: this one reads the database into one chunk while an estimation
- * thread works through the other. The estimation object is touched only by
- * that thread, the database handle only by this one; the chunks change
- * hands under a mutex. Without the thread, chunks are estimated in turn.
+ * A lane takes its rows of a chunk sorted by unit: a unit's accumulators
+ * (several kilobytes of cross sums per stratum) then stay in the processor's
+ * cache for a run of rows, instead of being fetched from memory for every
+ * row of a file that mixes units. Splitting by unit keeps each unit's
+ * accumulators in one lane, so the lanes together need no more cache than
+ * one.
  */
-#define CHUNK_ROWS 32768
-#define CHUNK_BYTES ((size_t)64 << 20)
+#define CHUNK_ROWS 16384
+#define CHUNK_BYTES ((size_t)32 << 20)
+/* One chunk being read, the others with the lanes. */
+#define NCHUNKS 4
+#define PREFETCH_AHEAD 8
 
 enum {
-	F_STRATUM,
-	F_PSU,
 	F_SERVICE,
 	F_KIND,
 	F_CHANNEL,
@@ -184,6 +214,7 @@ enum {
 struct chunk_row {
 	size_t unit;
 	double weight, fpc;
+	struct cs_sipas_placed pl;
 	uint32_t off[F_COUNT], len[F_COUNT]; /* the fields in the chunk's text */
 };
 
@@ -191,33 +222,42 @@ struct chunk {
 	struct chunk_row *rows;
 	size_t nrows;
 	struct cs_buf text;
+	size_t refs; /* lanes yet to take it */
+};
+
+struct scan_ctx;
+
+struct lane_ctx {
+	struct scan_ctx *c;
+	size_t index;
+	struct cs_q_answer *answers;
+	size_t *order;		      /* CHUNK_ROWS: the rows sorted by unit */
+	size_t *counts;		      /* nunits + 1: the counting sort's buckets */
+	struct chunk *queue[NCHUNKS]; /* handed over, not yet taken, oldest first */
+	size_t qhead, qlen;
+	pthread_t thread;
+	bool started;
 };
 
 struct scan_ctx {
 	const struct cs_sipas_source *src;
 	const struct cs_questionnaire *q;
 	struct cs_sipas *est;
-	struct chunk ch[2];
-	int fill; /* the chunk the reader fills */
-
-	/* the estimation side */
 	struct cs_resp_layout layout;
-	struct cs_q_answer *answers;
-	size_t *order;	/* CHUNK_ROWS: the rows sorted by unit */
-	size_t *counts; /* nunits + 1: the counting sort's buckets */
+	struct chunk chunks[NCHUNKS];
+	struct chunk *free[NCHUNKS];
+	size_t nfree;
+	struct chunk *fill; /* the chunk being read */
+	struct lane_ctx lanes[CS_SIPAS_LANES];
 
-	/* the hand-over */
+	/* the hand-over, under mu */
 	bool threaded;
-	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool pending; /* ch[1 - fill] waits for or is in the estimation thread */
 	bool stop;
-	enum cs_err fatal; /* the estimation thread's error */
+	enum cs_err fatal; /* a lane's error */
 	struct cs_error fatal_err;
 };
-
-#define PREFETCH_AHEAD 8
 
 static inline void prefetch(const void *p)
 {
@@ -228,56 +268,59 @@ static inline void prefetch(const void *p)
 #endif
 }
 
-/* Feeds a chunk's rows to the estimation, sorted by unit (a stable counting sort). */
-static enum cs_err estimate_chunk(struct scan_ctx *c, struct chunk *ch, struct cs_error *err)
+/* Feeds a chunk's rows to the lane's accumulators, sorted by unit (a stable counting sort). */
+static enum cs_err estimate_chunk(struct lane_ctx *l, struct chunk *ch, struct cs_error *err)
 {
+	struct scan_ctx *c = l->c;
 	size_t nu = c->src->nunits;
 	enum cs_err rc = CS_OK;
 
-	memset(c->counts, 0, (nu + 1) * sizeof(size_t));
+	size_t n = 0;
+
+	memset(l->counts, 0, (nu + 1) * sizeof(size_t));
 	for (size_t i = 0; i < ch->nrows; i++)
-		c->counts[ch->rows[i].unit + 1]++;
+		l->counts[ch->rows[i].unit + 1] += ch->rows[i].unit % CS_SIPAS_LANES == l->index;
 	for (size_t u = 1; u <= nu; u++)
-		c->counts[u] += c->counts[u - 1];
-	for (size_t i = 0; i < ch->nrows; i++)
-		c->order[c->counts[ch->rows[i].unit]++] = i;
-	for (size_t j = 0; j < ch->nrows && !rc; j++) {
-		const struct chunk_row *cr = &ch->rows[c->order[j]];
+		l->counts[u] += l->counts[u - 1];
+	for (size_t i = 0; i < ch->nrows; i++) {
+		if (ch->rows[i].unit % CS_SIPAS_LANES != l->index)
+			continue;
+		l->order[l->counts[ch->rows[i].unit]++] = i;
+		n++;
+	}
+	for (size_t j = 0; j < n && !rc; j++) {
+		const struct chunk_row *cr = &ch->rows[l->order[j]];
 		struct cs_sipas_resp r = {.unit = cr->unit, .weight = cr->weight, .fpc = cr->fpc};
 		struct cs_str f[F_COUNT];
 
 		/* In unit order the rows are scattered over the chunk: ask for
 		 * the rows and then the text of the next few ahead of time. */
-		if (j + 2 * PREFETCH_AHEAD < ch->nrows)
-			prefetch(&ch->rows[c->order[j + 2 * PREFETCH_AHEAD]]);
-		if (j + PREFETCH_AHEAD < ch->nrows) {
-			const struct chunk_row *next = &ch->rows[c->order[j + PREFETCH_AHEAD]];
+		if (j + 2 * PREFETCH_AHEAD < n)
+			prefetch(&ch->rows[l->order[j + 2 * PREFETCH_AHEAD]]);
+		if (j + PREFETCH_AHEAD < n) {
+			const struct chunk_row *next = &ch->rows[l->order[j + PREFETCH_AHEAD]];
 
-			prefetch(ch->text.data + next->off[F_STRATUM]);
+			prefetch(ch->text.data + next->off[F_SERVICE]);
 			prefetch(ch->text.data + next->off[F_ANSWERS]);
 		}
-
 		for (int k = 0; k < F_COUNT; k++)
 			f[k] = cs_str_make(ch->text.data + cr->off[k], cr->len[k]);
-		rc = cs_resp_decode(&c->layout, c->q, f[F_ANSWERS], f[F_EXTRA], c->answers, err);
+		rc = cs_resp_decode(&c->layout, c->q, f[F_ANSWERS], f[F_EXTRA], l->answers, err);
 		if (rc)
 			break;
-		r.stratum = f[F_STRATUM];
-		r.psu = f[F_PSU];
 		r.service = f[F_SERVICE];
 		r.kind = f[F_KIND];
 		r.channel = f[F_CHANNEL];
-		r.answers = c->answers;
-		rc = cs_sipas_add(c->est, &r, err);
+		r.answers = l->answers;
+		rc = cs_sipas_add_placed(c->est, l->index, &r, &cr->pl, err);
 	}
-	ch->nrows = 0;
-	cs_buf_reset(&ch->text);
 	return rc;
 }
 
-static void *estimation_main(void *arg)
+static void *lane_main(void *arg)
 {
-	struct scan_ctx *c = arg;
+	struct lane_ctx *l = arg;
+	struct scan_ctx *c = l->c;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -285,64 +328,89 @@ static void *estimation_main(void *arg)
 		struct chunk *ch;
 		enum cs_err rc;
 
-		while (!c->pending && !c->stop)
+		while (!l->qlen && !c->stop && !c->fatal)
 			pthread_cond_wait(&c->cv, &c->mu);
-		if (!c->pending)
+		if (!l->qlen || c->fatal)
 			break;
-		ch = &c->ch[1 - c->fill];
+		ch = l->queue[l->qhead];
+		l->qhead = (l->qhead + 1) % NCHUNKS;
+		l->qlen--;
 		pthread_mutex_unlock(&c->mu);
-		rc = estimate_chunk(c, ch, &e);
+		rc = estimate_chunk(l, ch, &e);
 		pthread_mutex_lock(&c->mu);
 		if (rc && !c->fatal) {
 			c->fatal = rc;
 			c->fatal_err = e;
 		}
-		c->pending = false;
-		pthread_cond_broadcast(&c->cv);
-		if (c->fatal)
-			break;
+		if (!--ch->refs) {
+			c->free[c->nfree++] = ch;
+			pthread_cond_broadcast(&c->cv);
+		}
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
 }
 
-/* Hands the filled chunk over (or estimates it here without the thread). */
+static void chunk_reset(struct chunk *ch)
+{
+	ch->nrows = 0;
+	cs_buf_reset(&ch->text);
+}
+
+/*
+ * Hands the chunk read to every lane and takes a free one to read into (or,
+ * without threads, estimates it here, lane by lane).
+ */
 static enum cs_err submit(struct scan_ctx *c, struct cs_error *err)
 {
-	enum cs_err rc;
+	enum cs_err rc = CS_OK;
 
-	if (!c->threaded)
-		return estimate_chunk(c, &c->ch[c->fill], err);
+	if (!c->threaded) {
+		for (size_t i = 0; i < CS_SIPAS_LANES && !rc; i++)
+			rc = estimate_chunk(&c->lanes[i], c->fill, err);
+		chunk_reset(c->fill);
+		return rc;
+	}
 	pthread_mutex_lock(&c->mu);
-	while (c->pending && !c->fatal)
-		pthread_cond_wait(&c->cv, &c->mu);
-	rc = c->fatal;
-	if (rc) {
+	if (!c->fatal) {
+		/* A lane holds fewer chunks than there are: its queue has room. */
+		c->fill->refs = CS_SIPAS_LANES;
+		for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+			struct lane_ctx *l = &c->lanes[i];
+
+			l->queue[(l->qhead + l->qlen++) % NCHUNKS] = c->fill;
+		}
+		c->fill = NULL;
+		pthread_cond_broadcast(&c->cv);
+		while (!c->nfree && !c->fatal)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (!c->fatal) {
+			c->fill = c->free[--c->nfree];
+			chunk_reset(c->fill);
+		}
+	}
+	if (c->fatal) {
+		rc = c->fatal;
 		if (err)
 			*err = c->fatal_err;
-	} else {
-		c->pending = true;
-		c->fill = 1 - c->fill;
-		pthread_cond_broadcast(&c->cv);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return rc;
 }
 
-/* Waits for the estimation thread to finish its chunk and stops it; its error, if any. */
-static enum cs_err stop_thread(struct scan_ctx *c, struct cs_error *err)
+/* Lets the lanes finish the chunks handed to them and stops them; a lane's error, if any. */
+static enum cs_err stop_threads(struct scan_ctx *c, struct cs_error *err)
 {
 	enum cs_err rc;
 
 	if (!c->threaded)
 		return CS_OK;
 	pthread_mutex_lock(&c->mu);
-	while (c->pending && !c->fatal)
-		pthread_cond_wait(&c->cv, &c->mu);
 	c->stop = true;
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
-	pthread_join(c->thread, NULL);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++)
+		pthread_join(c->lanes[i].thread, NULL);
 	pthread_cond_destroy(&c->cv);
 	pthread_mutex_destroy(&c->mu);
 	c->threaded = false;
@@ -355,11 +423,12 @@ static enum cs_err stop_thread(struct scan_ctx *c, struct cs_error *err)
 static enum cs_err scan_row(void *ctx, const struct cs_resp_row *row, struct cs_error *err)
 {
 	struct scan_ctx *c = ctx;
-	struct chunk *ch = &c->ch[c->fill];
+	struct chunk *ch = c->fill;
 	struct chunk_row *cr = &ch->rows[ch->nrows];
-	const struct cs_str f[F_COUNT] = {row->stratum, row->psu,     row->service, row->kind,
-					  row->channel, row->answers, row->extra};
-	enum cs_err rc = CS_OK;
+	const struct cs_str f[F_COUNT] = {row->service, row->kind, row->channel, row->answers,
+					  row->extra};
+	struct cs_sipas_resp r = {0};
+	enum cs_err rc;
 
 	if (!id_index(c->src->ids, row->unit_id, &cr->unit))
 		return cs_fail(err, CS_EINTERNAL,
@@ -367,6 +436,12 @@ static enum cs_err scan_row(void *ctx, const struct cs_resp_row *row, struct cs_
 			       (long long)row->unit_id);
 	cr->weight = isnan(row->weight) ? 1 : row->weight;
 	cr->fpc = isnan(row->fpc) ? 0 : row->fpc;
+	r.unit = cr->unit;
+	r.weight = cr->weight;
+	r.fpc = cr->fpc;
+	r.stratum = row->stratum;
+	r.psu = row->psu;
+	rc = cs_sipas_place(c->est, &r, &cr->pl, err);
 	for (int k = 0; k < F_COUNT && !rc; k++) {
 		cr->off[k] = (uint32_t)ch->text.len;
 		cr->len[k] = (uint32_t)f[k].len;
@@ -380,20 +455,54 @@ static enum cs_err scan_row(void *ctx, const struct cs_resp_row *row, struct cs_
 	return CS_OK;
 }
 
-static void start_thread(struct scan_ctx *c)
+/*
+ * The columns the estimation reads: an unclustered design ignores PSU ids,
+ * and the service, kind or channel only make domains by them.
+ */
+static unsigned scan_fields(const struct scan_ctx *c, const struct cs_sipas_opts *o)
 {
+	unsigned f = CS_RESP_F_WEIGHT | CS_RESP_F_FPC | CS_RESP_F_STRATUM;
+
+	if (o->clustered)
+		f |= CS_RESP_F_PSU;
+	if (o->by == CS_SIPAS_BY_CHANNEL)
+		f |= CS_RESP_F_CHANNEL;
+	if (o->by == CS_SIPAS_BY_KIND)
+		f |= CS_RESP_F_KIND;
+	if (o->by == CS_SIPAS_BY_SERVICE)
+		f |= CS_RESP_F_SERVICE;
+	if (c->layout.nextra)
+		f |= CS_RESP_F_EXTRA;
+	return f;
+}
+
+/* Starts a thread per lane; without all of them, none runs. */
+static void start_threads(struct scan_ctx *c)
+{
+	size_t started = 0;
+
 	if (pthread_mutex_init(&c->mu, NULL))
 		return;
 	if (pthread_cond_init(&c->cv, NULL)) {
 		pthread_mutex_destroy(&c->mu);
 		return;
 	}
-	if (pthread_create(&c->thread, NULL, estimation_main, c)) {
-		pthread_cond_destroy(&c->cv);
-		pthread_mutex_destroy(&c->mu);
-		return;
-	}
 	c->threaded = true;
+	for (; started < CS_SIPAS_LANES; started++)
+		if (pthread_create(&c->lanes[started].thread, NULL, lane_main, &c->lanes[started]))
+			break;
+	if (started == CS_SIPAS_LANES)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(c->lanes[i].thread, NULL);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	c->threaded = false;
+	c->stop = false;
 }
 
 enum cs_err cs_sipas_estimate_stored(struct cs_store *s, const struct cs_sipas_source *src,
@@ -403,21 +512,35 @@ enum cs_err cs_sipas_estimate_stored(struct cs_store *s, const struct cs_sipas_s
 	struct scan_ctx c = {.src = src, .q = src->q};
 	struct cs_sipas_opts o = *opts;
 	const struct cs_wave *w = &src->wave;
-	enum cs_err rc, rc2;
+	size_t nitems = cs_questionnaire_item_count(src->q);
+	enum cs_err rc = CS_OK, rc2;
 
 	*out = NULL;
 	/* M3.5: weights, strata, PSUs or an fpc make the design-based intervals
 	 * apply to items too; PSUs make it clustered. */
 	o.design = w->has_weight || w->has_stratum || w->has_psu || w->has_fpc;
 	o.clustered = w->has_psu;
-	for (int k = 0; k < 2; k++) {
-		cs_buf_init(&c.ch[k].text, CHUNK_BYTES);
-		c.ch[k].rows = cs_calloc(CHUNK_ROWS, sizeof(struct chunk_row));
+	for (size_t k = 0; k < NCHUNKS; k++) {
+		cs_buf_init(&c.chunks[k].text, CHUNK_BYTES);
+		c.chunks[k].rows = cs_calloc(CHUNK_ROWS, sizeof(struct chunk_row));
+		if (!c.chunks[k].rows)
+			rc = CS_ENOMEM;
+		if (k)
+			c.free[c.nfree++] = &c.chunks[k];
 	}
-	c.answers = cs_calloc(cs_questionnaire_item_count(src->q) + 1, sizeof(*c.answers));
-	c.order = cs_calloc(CHUNK_ROWS, sizeof(*c.order));
-	c.counts = cs_calloc(src->nunits + 1, sizeof(*c.counts));
-	if (!c.answers || !c.ch[0].rows || !c.ch[1].rows || !c.order || !c.counts) {
+	c.fill = &c.chunks[0];
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		struct lane_ctx *l = &c.lanes[i];
+
+		l->c = &c;
+		l->index = i;
+		l->answers = cs_calloc(nitems + 1, sizeof(*l->answers));
+		l->order = cs_calloc(CHUNK_ROWS, sizeof(*l->order));
+		l->counts = cs_calloc(src->nunits + 1, sizeof(*l->counts));
+		if (!l->answers || !l->order || !l->counts)
+			rc = CS_ENOMEM;
+	}
+	if (rc) {
 		rc = cs_fail(err, CS_ENOMEM, NULL);
 		goto out;
 	}
@@ -426,11 +549,11 @@ enum cs_err cs_sipas_estimate_stored(struct cs_store *s, const struct cs_sipas_s
 		rc = cs_sipas_new(src->q, src->su, src->nunits, &o, &c.est, err);
 	if (rc)
 		goto out;
-	start_thread(&c);
-	rc = cs_resp_store_scan(s, w->id, scan_row, &c, err);
-	if (!rc && c.ch[c.fill].nrows)
+	start_threads(&c);
+	rc = cs_resp_store_scan_fields(s, w->id, scan_fields(&c, &o), scan_row, &c, err);
+	if (!rc && c.fill && c.fill->nrows)
 		rc = submit(&c, err);
-	rc2 = stop_thread(&c, rc ? NULL : err);
+	rc2 = stop_threads(&c, rc ? NULL : err);
 	if (!rc)
 		rc = rc2;
 	if (!rc)
@@ -438,13 +561,15 @@ enum cs_err cs_sipas_estimate_stored(struct cs_store *s, const struct cs_sipas_s
 out:
 	cs_sipas_free(c.est);
 	cs_resp_layout_release(&c.layout);
-	for (int k = 0; k < 2; k++) {
-		cs_buf_release(&c.ch[k].text);
-		cs_free(c.ch[k].rows);
+	for (size_t k = 0; k < NCHUNKS; k++) {
+		cs_buf_release(&c.chunks[k].text);
+		cs_free(c.chunks[k].rows);
 	}
-	cs_free(c.order);
-	cs_free(c.counts);
-	cs_free(c.answers);
+	for (size_t i = 0; i < CS_SIPAS_LANES; i++) {
+		cs_free(c.lanes[i].answers);
+		cs_free(c.lanes[i].order);
+		cs_free(c.lanes[i].counts);
+	}
 	return rc;
 }
 

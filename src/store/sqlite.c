@@ -317,16 +317,12 @@ static const char *sqlite_col_text(struct cs_stmt *st, int col, size_t *len)
 	sqlite3_stmt *s = stmt_of(st)->st;
 	const char *p;
 
-	if (sqlite3_column_type(s, col) == SQLITE_NULL) {
-		if (len)
-			*len = 0;
-		return NULL;
-	}
 	/* Text first, then its length: the order SQLite documents, since
-	 * converting a number to text changes the byte count. */
+	 * converting a number to text changes the byte count. NULL comes back as
+	 * a NULL pointer (empty text as ""), so no type query is needed. */
 	p = (const char *)sqlite3_column_text(s, col);
 	if (len)
-		*len = (size_t)sqlite3_column_bytes(s, col);
+		*len = p ? (size_t)sqlite3_column_bytes(s, col) : 0;
 	return p;
 }
 

@@ -187,9 +187,16 @@ enum design {
 	SRS
 };
 
-static enum cs_err run(enum design dz, enum cs_sipas_by by, size_t scope,
-		       const struct cs_questionnaire *q, struct cs_sipas_result **out,
-		       struct cs_error *err)
+/* How run() feeds the respondents: cs_sipas_add, or placed and added in lanes. */
+enum feed {
+	FEED_ADD,
+	FEED_LANE_BY_UNIT, /* lane = unit mod lanes, as the stored-response reader does */
+	FEED_LANE_BY_ROW   /* lane = row mod lanes: every domain in every lane */
+};
+
+static enum cs_err run_fed(enum design dz, enum cs_sipas_by by, size_t scope,
+			   const struct cs_questionnaire *q, enum feed feed,
+			   struct cs_sipas_result **out, struct cs_error *err)
 {
 	struct cs_sipas_opts o = cs_sipas_opts_default();
 	struct cs_sipas *s = NULL;
@@ -212,12 +219,29 @@ static enum cs_err run(enum design dz, enum cs_sipas_by by, size_t scope,
 			.answers = r->ans,
 		};
 
-		rc = cs_sipas_add(s, &rp, err);
+		struct cs_sipas_placed pl;
+
+		if (feed == FEED_ADD) {
+			rc = cs_sipas_add(s, &rp, err);
+			continue;
+		}
+		rc = cs_sipas_place(s, &rp, &pl, err);
+		if (!rc)
+			rc = cs_sipas_add_placed(
+				s, (feed == FEED_LANE_BY_UNIT ? r->unit : i) % CS_SIPAS_LANES, &rp,
+				&pl, err);
 	}
 	if (!rc)
 		rc = cs_sipas_finish(s, out, err);
 	cs_sipas_free(s);
 	return rc;
+}
+
+static enum cs_err run(enum design dz, enum cs_sipas_by by, size_t scope,
+		       const struct cs_questionnaire *q, struct cs_sipas_result **out,
+		       struct cs_error *err)
+{
+	return run_fed(dz, by, scope, q, FEED_ADD, out, err);
 }
 
 /* ---- Comparing with R ---- */
@@ -1013,6 +1037,94 @@ static void test_golden(void **state)
 }
 
 /* Every allocation of an estimation may fail: CS_ENOMEM and no leak. */
+/* Two estimates agree: exactly, or to tol. */
+static void same_est(const struct cs_sipas_est *a, const struct cs_sipas_est *b, double tol)
+{
+	const double x[] = {a->index, a->se, a->ci_lo, a->ci_hi, a->df, a->wsum};
+	const double y[] = {b->index, b->se, b->ci_lo, b->ci_hi, b->df, b->wsum};
+
+	for (size_t i = 0; i < sizeof(x) / sizeof(x[0]); i++) {
+		if (isnan(x[i]) && isnan(y[i]))
+			continue;
+		if (tol == 0 ? x[i] != y[i] : !(fabs(x[i] - y[i]) <= tol))
+			fail_msg("value %zu: %.17g and %.17g", i, x[i], y[i]);
+	}
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->flags, b->flags);
+}
+
+static void same_result(const struct cs_sipas_result *a, const struct cs_sipas_result *b,
+			double tol)
+{
+	assert_int_equal(a->ndomains, b->ndomains);
+	assert_int_equal(a->respondents, b->respondents);
+	for (size_t i = 0; i < a->ndomains; i++) {
+		const struct cs_sipas_domain *x = &a->domains[i], *y = &b->domains[i];
+
+		assert_string_equal(x->code, y->code);
+		assert_int_equal(x->n, y->n);
+		for (int o = 0; o < 3; o++)
+			same_est(&x->overall[o], &y->overall[o], tol);
+		for (size_t e = 0; e < x->nelements; e++) {
+			same_est(&x->elements[e].mean_of_items, &y->elements[e].mean_of_items, tol);
+			same_est(&x->elements[e].pooled, &y->elements[e].pooled, tol);
+		}
+		for (size_t k = 0; k < x->nitems; k++)
+			same_est(&x->items[k].est, &y->items[k].est, tol);
+	}
+}
+
+/*
+ * Respondents placed in order and accumulated in lanes give the estimates of
+ * cs_sipas_add: the same bits when each unit stays in one lane (by unit),
+ * and the same to rounding when the lanes' sums are merged.
+ */
+static void test_lanes(void **state)
+{
+	struct cs_questionnaire *q =
+		make_q(CS_Q_OVERALL_MEAN_OF_ELEMENTS, CS_Q_ELEMENT_MEAN_OF_ITEMS);
+	const enum cs_sipas_by bys[] = {CS_SIPAS_BY_UNIT, CS_SIPAS_BY_ALL, CS_SIPAS_BY_LEVEL,
+					CS_SIPAS_BY_CHANNEL};
+	struct cs_sipas_opts o = cs_sipas_opts_default();
+	struct cs_sipas *s = NULL;
+	struct cs_sipas_placed pl;
+	struct cs_error err;
+
+	(void)state;
+	load_data();
+	for (enum design dz = CLUSTERED; dz <= STRATIFIED; dz++) {
+		for (size_t b = 0; b < sizeof(bys) / sizeof(bys[0]); b++) {
+			struct cs_sipas_result *one = NULL, *byunit = NULL, *byrow = NULL;
+
+			assert_int_equal(
+				run_fed(dz, bys[b], CS_SIPAS_NONE, q, FEED_ADD, &one, NULL), CS_OK);
+			assert_int_equal(run_fed(dz, bys[b], CS_SIPAS_NONE, q, FEED_LANE_BY_UNIT,
+						 &byunit, NULL),
+					 CS_OK);
+			assert_int_equal(run_fed(dz, bys[b], CS_SIPAS_NONE, q, FEED_LANE_BY_ROW,
+						 &byrow, NULL),
+					 CS_OK);
+			same_result(one, byunit, bys[b] == CS_SIPAS_BY_UNIT ? 0 : 1e-9);
+			same_result(one, byrow, 1e-9);
+			cs_sipas_result_free(one);
+			cs_sipas_result_free(byunit);
+			cs_sipas_result_free(byrow);
+		}
+	}
+	/* A lane out of range. */
+	assert_int_equal(cs_sipas_new(q, units, NUNITS, &o, &s, NULL), CS_OK);
+	{
+		struct cs_sipas_resp rp = {.unit = 1, .weight = 1, .answers = rows[0].ans};
+
+		assert_int_equal(cs_sipas_place(s, &rp, &pl, NULL), CS_OK);
+		assert_int_equal(pl.row, 1);
+		assert_int_equal(cs_sipas_add_placed(s, CS_SIPAS_LANES, &rp, &pl, &err), CS_EINVAL);
+		assert_string_equal(err.msg, "lane 2: expected below 2");
+	}
+	cs_sipas_free(s);
+	cs_questionnaire_free(q);
+}
+
 static void test_alloc_failures(void **state)
 {
 	struct cs_questionnaire *q =
@@ -1032,6 +1144,12 @@ static void test_alloc_failures(void **state)
 
 		cs_alloc_fail_after(budget);
 		rc = run(CLUSTERED, CS_SIPAS_BY_UNIT, CS_SIPAS_NONE, q, &r, NULL);
+		if (!rc) {
+			cs_sipas_result_free(r);
+			r = NULL;
+			rc = run_fed(STRATIFIED, CS_SIPAS_BY_CHANNEL, CS_SIPAS_NONE, q,
+				     FEED_LANE_BY_ROW, &r, NULL);
+		}
 		if (!rc)
 			rc = cs_sipas_compare(r, r, &ch, NULL);
 		if (!rc)
@@ -1060,6 +1178,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_errors, restore_allocator),
 		cmocka_unit_test_teardown(test_by_names, restore_allocator),
 		cmocka_unit_test_teardown(test_golden, restore_allocator),
+		cmocka_unit_test_teardown(test_lanes, restore_allocator),
 		cmocka_unit_test_teardown(test_alloc_failures, restore_allocator),
 	};
 
