@@ -358,6 +358,25 @@ static void test_writer_and_scan(void **state)
 	assert_string_equal(c.answers[1], "21-");
 	assert_string_equal(c.answers[2], "21-");
 	assert_string_equal(c.strata[2], "S1");
+	/* Only the columns asked for: the others come back absent. */
+	{
+		struct collected only = {0};
+
+		assert_int_equal(cs_resp_store_scan_fields(s, got.id, CS_RESP_F_STRATUM, collect,
+							   &only, &err),
+				 CS_OK);
+		assert_int_equal(only.n, 3);
+		assert_int_equal(only.units[2], 3);
+		assert_true(isnan(only.weights[2]));
+		assert_string_equal(only.strata[2], "S1");
+		assert_string_equal(only.answers[2], "21-");
+		memset(&only, 0, sizeof(only));
+		assert_int_equal(cs_resp_store_scan_fields(s, got.id, CS_RESP_F_WEIGHT, collect,
+							   &only, &err),
+				 CS_OK);
+		assert_true(only.weights[2] == 2.5);
+		assert_string_equal(only.strata[2], "");
+	}
 	cs_store_close(s);
 	cs_questionnaire_free(q);
 }
