@@ -41,7 +41,8 @@ static enum cs_err write_out(const char *path, const char *data, size_t len, str
 	bool ok;
 
 	if (!f)
-		return cs_fail(err, CS_EIO, "cannot create '%s': %s", path, strerror(errno));
+		return cs_fail(err, CS_EIO, "cannot create '%s': %s",
+			       path ? path : "standard output", strerror(errno));
 	ok = fwrite(data, 1, len, f) == len;
 	if (path)
 		ok = fclose(f) == 0 && ok;

@@ -398,6 +398,20 @@ static enum cs_err submit(struct scan_ctx *c, struct cs_error *err)
 	return rc;
 }
 
+/* Stops the first n lane threads once they have finished what was handed to them. */
+static void join_lanes(struct scan_ctx *c, size_t n)
+{
+	pthread_mutex_lock(&c->mu);
+	c->stop = true;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(c->lanes[i].thread, NULL);
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+	c->threaded = false;
+}
+
 /* Lets the lanes finish the chunks handed to them and stops them; a lane's error, if any. */
 static enum cs_err stop_threads(struct scan_ctx *c, struct cs_error *err)
 {
@@ -405,15 +419,7 @@ static enum cs_err stop_threads(struct scan_ctx *c, struct cs_error *err)
 
 	if (!c->threaded)
 		return CS_OK;
-	pthread_mutex_lock(&c->mu);
-	c->stop = true;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	for (size_t i = 0; i < CS_SIPAS_LANES; i++)
-		pthread_join(c->lanes[i].thread, NULL);
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-	c->threaded = false;
+	join_lanes(c, CS_SIPAS_LANES);
 	rc = c->fatal;
 	if (rc && err)
 		*err = c->fatal_err;
@@ -493,15 +499,7 @@ static void start_threads(struct scan_ctx *c)
 			break;
 	if (started == CS_SIPAS_LANES)
 		return;
-	pthread_mutex_lock(&c->mu);
-	c->stop = true;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(c->lanes[i].thread, NULL);
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-	c->threaded = false;
+	join_lanes(c, started);
 	c->stop = false;
 }
 
