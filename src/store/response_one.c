@@ -159,13 +159,6 @@ static enum cs_err web_batch(struct cs_store *s, const struct cs_wave *w, const 
 	return rc;
 }
 
-static enum cs_err bind_str(struct cs_stmt *st, int idx, struct cs_str v, struct cs_error *err)
-{
-	if (!v.ptr || !v.len)
-		return cs_stmt_bind_null(st, idx, err);
-	return cs_stmt_bind_text(st, idx, v.ptr, v.len, err);
-}
-
 static enum cs_err insert_row(struct cs_store *s, const struct cs_wave *w, int64_t batch,
 			      int64_t line, const struct cs_response *r, const struct cs_buf *fixed,
 			      const struct cs_buf *extra, bool has_extra, int64_t *id,
@@ -185,35 +178,8 @@ static enum cs_err insert_row(struct cs_store *s, const struct cs_wave *w, int64
 	if (!rc)
 		rc = cs_stmt_bind_i64(st, 2, batch, err);
 	if (!rc)
-		rc = cs_stmt_bind_text(st, 3, r->id.ptr, r->id.len, err);
-	if (!rc)
-		rc = cs_stmt_bind_i64(st, 4, r->unit_id, err);
-	if (!rc)
-		rc = bind_str(st, 5, r->submitted_at, err);
-	if (!rc)
-		rc = bind_str(st, 6, r->channel, err);
-	if (!rc)
-		rc = r->has_weight ? cs_stmt_bind_double(st, 7, r->weight, err)
-				   : cs_stmt_bind_null(st, 7, err);
-	if (!rc)
-		rc = bind_str(st, 8, r->stratum, err);
-	if (!rc)
-		rc = bind_str(st, 9, r->psu, err);
-	if (!rc)
-		rc = r->has_fpc ? cs_stmt_bind_double(st, 10, r->fpc, err)
-				: cs_stmt_bind_null(st, 10, err);
-	if (!rc)
-		rc = bind_str(st, 11, r->kind, err);
-	if (!rc)
-		rc = bind_str(st, 12, r->service, err);
-	if (!rc)
-		rc = cs_stmt_bind_i64(st, 13, line, err);
-	if (!rc)
-		rc = cs_stmt_bind_text(st, 14, fixed->len ? fixed->data : "", fixed->len, err);
-	if (!rc)
-		rc = has_extra ? cs_stmt_bind_text(st, 15, extra->len ? extra->data : "",
-						   extra->len, err)
-			       : cs_stmt_bind_null(st, 15, err);
+		rc = cs_resp_bind_row(st, r, line, cs_str_make(fixed->data, fixed->len),
+				      cs_str_make(extra->data, extra->len), has_extra, err);
 	if (!rc)
 		rc = cs_stmt_step(st, &row, err);
 	if (rc == CS_EEXIST)

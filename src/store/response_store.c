@@ -546,6 +546,43 @@ static enum cs_err bind_str(struct cs_stmt *st, int idx, struct cs_str v, struct
 	return cs_stmt_bind_text(st, idx, v.ptr, v.len, err);
 }
 
+enum cs_err cs_resp_bind_row(struct cs_stmt *st, const struct cs_response *r, int64_t line,
+			     struct cs_str fixed, struct cs_str extra, bool has_extra,
+			     struct cs_error *err)
+{
+	enum cs_err rc = cs_stmt_bind_text(st, 3, r->id.ptr, r->id.len, err);
+
+	if (!rc)
+		rc = cs_stmt_bind_i64(st, 4, r->unit_id, err);
+	if (!rc)
+		rc = bind_str(st, 5, r->submitted_at, err);
+	if (!rc)
+		rc = bind_str(st, 6, r->channel, err);
+	if (!rc)
+		rc = r->has_weight ? cs_stmt_bind_double(st, 7, r->weight, err)
+				   : cs_stmt_bind_null(st, 7, err);
+	if (!rc)
+		rc = bind_str(st, 8, r->stratum, err);
+	if (!rc)
+		rc = bind_str(st, 9, r->psu, err);
+	if (!rc)
+		rc = r->has_fpc ? cs_stmt_bind_double(st, 10, r->fpc, err)
+				: cs_stmt_bind_null(st, 10, err);
+	if (!rc)
+		rc = bind_str(st, 11, r->kind, err);
+	if (!rc)
+		rc = bind_str(st, 12, r->service, err);
+	if (!rc)
+		rc = cs_stmt_bind_i64(st, 13, line, err);
+	if (!rc)
+		rc = cs_stmt_bind_text(st, 14, fixed.len ? fixed.ptr : "", fixed.len, err);
+	if (!rc)
+		rc = has_extra
+			     ? cs_stmt_bind_text(st, 15, extra.len ? extra.ptr : "", extra.len, err)
+			     : cs_stmt_bind_null(st, 15, err);
+	return rc;
+}
+
 /* The message for a duplicate id: where it was given first. */
 static enum cs_err duplicate(struct cs_resp_writer *w, struct cs_str id, struct cs_error *err)
 {
@@ -600,39 +637,14 @@ enum cs_err cs_resp_writer_add_packed(struct cs_resp_writer *w, const struct cs_
 				      struct cs_error *err)
 {
 	struct cs_stmt *st = w->insert;
-	enum cs_err rc = cs_stmt_bind_text(st, 3, r->id.ptr, r->id.len, err);
+	enum cs_err rc = CS_OK;
 
-	if (!rc)
-		rc = cs_stmt_bind_i64(st, 4, r->unit_id, err);
-	if (!rc)
-		rc = bind_str(st, 5, r->submitted_at, err);
-	if (!rc)
-		rc = bind_str(st, 6, r->channel, err);
-	if (!rc)
-		rc = r->has_weight ? cs_stmt_bind_double(st, 7, r->weight, err)
-				   : cs_stmt_bind_null(st, 7, err);
-	if (!rc)
-		rc = bind_str(st, 8, r->stratum, err);
-	if (!rc)
-		rc = bind_str(st, 9, r->psu, err);
-	if (!rc)
-		rc = r->has_fpc ? cs_stmt_bind_double(st, 10, r->fpc, err)
-				: cs_stmt_bind_null(st, 10, err);
-	if (!rc)
-		rc = bind_str(st, 11, r->kind, err);
-	if (!rc)
-		rc = bind_str(st, 12, r->service, err);
-	if (!rc)
-		rc = cs_stmt_bind_i64(st, 13, (int64_t)r->line, err);
-	if (!rc && fixed.len != w->layout.nfixed)
+	if (fixed.len != w->layout.nfixed)
 		rc = cs_fail(err, CS_EINVAL, "packed answers of %zu characters; the layout has %zu",
 			     fixed.len, w->layout.nfixed);
 	if (!rc)
-		rc = cs_stmt_bind_text(st, 14, fixed.len ? fixed.ptr : "", fixed.len, err);
-	if (!rc)
-		rc = w->layout.nextra
-			     ? cs_stmt_bind_text(st, 15, extra.len ? extra.ptr : "", extra.len, err)
-			     : cs_stmt_bind_null(st, 15, err);
+		rc = cs_resp_bind_row(st, r, (int64_t)r->line, fixed, extra, w->layout.nextra > 0,
+				      err);
 	if (!rc)
 		rc = cs_stmt_run(st, err);
 	if (rc == CS_EEXIST)

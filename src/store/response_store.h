@@ -204,6 +204,18 @@ enum cs_err cs_resp_store_scan(struct cs_store *s, int64_t wave_id,
 						 struct cs_error *err),
 			       void *ctx, struct cs_error *err);
 
+/*
+ * Binds parameters 3 to 15 of an insert into response (rid, unit_id,
+ * submitted_at, channel, weight, stratum, psu, fpc, kind, service,
+ * source_line, answers, extra), the first two being the wave and the batch:
+ * response r, its source line, the packed answers fixed and extra (bound as
+ * null without has_extra). Shared by the writer and the one-response insert
+ * (store/response_one.h). Store errors.
+ */
+enum cs_err cs_resp_bind_row(struct cs_stmt *st, const struct cs_response *r, int64_t line,
+			     struct cs_str fixed, struct cs_str extra, bool has_extra,
+			     struct cs_error *err);
+
 /* The optional columns of a row (unit_id and answers are always read). */
 enum {
 	CS_RESP_F_WEIGHT = 1u << 0,
